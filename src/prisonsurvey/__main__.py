@@ -1,0 +1,5 @@
+"""Allow ``python -m prisonsurvey``."""
+
+from prisonsurvey.cli import main
+
+main()

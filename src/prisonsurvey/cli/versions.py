@@ -1,0 +1,9 @@
+"""CLI commands: versions."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer, export_app: typer.Typer) -> None:
+    """Add this area's commands to the application."""
