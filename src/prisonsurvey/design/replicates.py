@@ -2,7 +2,7 @@
 
 The weight of row ``i`` in replicate ``r`` is::
 
-    w[i, r] = base[i] * psu_factors[psu_codes[i], r] * (cell_factors[cell_codes[i], r] if cells else 1)
+    w[i, r] = base[i] * psu_factors[psu[i], r] * cell_factors[cell[i], r]   (cells optional)
 
 ``psu_factors`` holds the PSU-level multipliers of the replication method (JK1, JKn delete-one-PSU,
 bootstrap with Rao-Wu rescaling, BRR/Fay). ``cell_factors`` holds the per-replicate adjustment of
