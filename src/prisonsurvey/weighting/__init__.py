@@ -1,0 +1,1 @@
+"""Sampling and weights: selection, base weights, adjustments, calibration and replicates."""

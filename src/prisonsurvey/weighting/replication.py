@@ -1,0 +1,228 @@
+"""PSU-level replicate factors: JK1, JKn (delete one PSU within strata), bootstrap, BRR/Fay.
+
+PSUs and strata are numbered in order of first appearance in the data, as R ``survey``'s
+``as.svrepdesign`` numbers its replicates, so JKn replicate ``r`` deletes the same PSU as R's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.design.replicates import ReplicateMethod
+from prisonsurvey.weighting import issues
+from prisonsurvey.weighting._cells import FloatArray, IntArray
+
+
+class LonelyPSU(StrEnum):
+    """What to do with a stratum holding one PSU (R option ``survey.lonely.psu``)."""
+
+    FAIL = "fail"
+    REMOVE = "remove"
+    CERTAINTY = "certainty"
+    ADJUST = "adjust"
+    AVERAGE = "average"
+
+
+@dataclass(frozen=True)
+class PSULayout:
+    """PSUs of the rows and the stratum of every PSU.
+
+    Attributes:
+        row_psu: PSU code of every row, shape ``(N,)``, in order of first appearance.
+        psu_stratum: Stratum code of every PSU, shape ``(P,)``.
+        stratum_names: Name of every stratum code.
+        psu_fraction: Sampling fraction of the PSU's stratum (0 without fpc), shape ``(P,)``.
+    """
+
+    row_psu: IntArray
+    psu_stratum: IntArray
+    stratum_names: list[str]
+    psu_fraction: FloatArray
+
+    @property
+    def n_psu(self) -> int:
+        """Number of PSUs."""
+        return int(self.psu_stratum.size)
+
+
+def layout(
+    data: pd.DataFrame, strata: str | None, psu: str | None, fpc: str | None = None
+) -> PSULayout:
+    """Number PSUs (nested within strata) and strata by first appearance.
+
+    ``fpc`` is the number of PSUs in the stratum's frame (a count, as R's ``fpc=``) or, when
+    every value is at most 1, the sampling fraction.
+    """
+    n = len(data)
+    s_codes, s_names = (
+        pd.factorize(data[strata], sort=False) if strata else (np.zeros(n, np.intp), ["all"])
+    )
+    if psu:
+        key = pd.Series(s_codes).astype(str) + "\x1f" + data[psu].astype(str).to_numpy()
+        row_psu, _ = pd.factorize(key, sort=False)
+    else:
+        row_psu = np.arange(n)
+    row_psu = np.asarray(row_psu, dtype=np.intp)
+    n_psu = int(row_psu.max()) + 1 if n else 0
+    psu_stratum = np.zeros(n_psu, dtype=np.intp)
+    psu_stratum[row_psu] = s_codes
+    fraction = np.zeros(n_psu)
+    if fpc:
+        values = pd.to_numeric(data[fpc], errors="coerce").to_numpy(dtype=np.float64)
+        per_psu = np.zeros(n_psu)
+        per_psu[row_psu] = values
+        n_h = np.bincount(psu_stratum)[psu_stratum].astype(np.float64)
+        fraction = per_psu if np.nanmax(per_psu) <= 1 else n_h / per_psu
+    return PSULayout(row_psu, psu_stratum, [str(s) for s in s_names], fraction)
+
+
+@dataclass(frozen=True)
+class PSUFactors:
+    """Replicate factors of the PSUs with the variance constants of the method."""
+
+    method: ReplicateMethod
+    factors: FloatArray
+    scale: float
+    rscales: FloatArray
+
+
+def _stratum_sizes(lay: PSULayout, lonely: LonelyPSU, method: str) -> IntArray:
+    sizes = np.bincount(lay.psu_stratum, minlength=len(lay.stratum_names))
+    single = np.flatnonzero(sizes == 1)
+    if single.size and lonely in (LonelyPSU.FAIL, LonelyPSU.ADJUST, LonelyPSU.AVERAGE):
+        names = ", ".join(f"'{lay.stratum_names[i]}'" for i in single)
+        hint = (
+            "lonely-PSU policy 'fail'"
+            if lonely is LonelyPSU.FAIL
+            else f"policy '{lonely.value}' is not defined for {method} replicates"
+        )
+        issues.fail(
+            issues.LONELY_PSU,
+            f"stratum {names} has a single PSU ({hint}); collapse it with a similar stratum "
+            f"or set lonely_psu to 'remove' or 'certainty'",
+        )
+    return sizes
+
+
+def jkn(lay: PSULayout, lonely: LonelyPSU = LonelyPSU.FAIL) -> PSUFactors:
+    """Delete-one-PSU jackknife within strata (R ``type="JKn"``)."""
+    sizes = _stratum_sizes(lay, lonely, "JKn")
+    reps = [p for p in range(lay.n_psu) if sizes[lay.psu_stratum[p]] > 1]
+    factors = np.ones((lay.n_psu, len(reps)))
+    rscales = np.zeros(len(reps))
+    for r, p in enumerate(reps):
+        h = lay.psu_stratum[p]
+        n_h = sizes[h]
+        factors[lay.psu_stratum == h, r] = n_h / (n_h - 1.0)
+        factors[p, r] = 0.0
+        rscales[r] = (1.0 - lay.psu_fraction[p]) * (n_h - 1.0) / n_h
+    return PSUFactors(ReplicateMethod.JKN, factors, 1.0, rscales)
+
+
+def jk1(lay: PSULayout) -> PSUFactors:
+    """Delete-one-PSU jackknife ignoring strata (R ``type="JK1"``)."""
+    n_psu = lay.n_psu
+    if n_psu < 2:
+        issues.fail(issues.LONELY_PSU, "JK1 needs at least two PSUs")
+    factors = np.full((n_psu, n_psu), n_psu / (n_psu - 1.0))
+    np.fill_diagonal(factors, 0.0)
+    f = float(lay.psu_fraction.mean()) if n_psu else 0.0
+    return PSUFactors(
+        ReplicateMethod.JK1, factors, (1.0 - f) * (n_psu - 1.0) / n_psu, np.ones(n_psu)
+    )
+
+
+def bootstrap(
+    lay: PSULayout,
+    replicates: int = 200,
+    seed: int = 20240601,
+    lonely: LonelyPSU = LonelyPSU.FAIL,
+) -> PSUFactors:
+    """Rao-Wu rescaled bootstrap: ``n_h - 1`` PSUs drawn with replacement in every stratum.
+
+    The factor of a PSU drawn ``k`` times is ``1 - l + l * k * n_h / (n_h - 1)`` with
+    ``l = sqrt(1 - f_h)`` (``k * n_h / (n_h - 1)`` without fpc, as R's ``bootweights``).
+    """
+    sizes = _stratum_sizes(lay, lonely, "bootstrap")
+    rng = np.random.default_rng(seed)
+    factors = np.ones((lay.n_psu, replicates))
+    for h, n_h in enumerate(sizes):
+        if n_h < 2:
+            continue
+        members = np.flatnonzero(lay.psu_stratum == h)
+        counts = rng.multinomial(n_h - 1, np.full(n_h, 1.0 / n_h), size=replicates).T
+        lam = np.sqrt(1.0 - lay.psu_fraction[members])[:, None]
+        factors[members] = 1.0 - lam + lam * counts * (n_h / (n_h - 1.0))
+    return PSUFactors(
+        ReplicateMethod.BOOTSTRAP, factors, 1.0 / (replicates - 1.0), np.ones(replicates)
+    )
+
+
+def _hadamard(order: int) -> FloatArray:
+    h = np.ones((1, 1))
+    while h.shape[0] < order:
+        h = np.block([[h, h], [h, -h]])
+    return h
+
+
+def brr(lay: PSULayout, fay_rho: float = 0.0) -> PSUFactors:
+    """Balanced repeated replication (Fay's variant when ``fay_rho > 0``); two PSUs per stratum.
+
+    Uses a Sylvester Hadamard matrix of the smallest power-of-two order above the number of
+    strata, skipping its constant column.
+    """
+    sizes = np.bincount(lay.psu_stratum, minlength=len(lay.stratum_names))
+    wrong = np.flatnonzero(sizes != 2)
+    if wrong.size:
+        names = ", ".join(f"'{lay.stratum_names[i]}' ({sizes[i]} PSUs)" for i in wrong[:5])
+        issues.fail(
+            issues.BRR_NOT_TWO,
+            f"BRR/Fay needs exactly two PSUs in every stratum; not so in {names}; "
+            f"pair PSUs into variance strata or use JKn or the bootstrap",
+        )
+    n_strata = len(sizes)
+    had = _hadamard(n_strata + 1)[:, 1 : n_strata + 1]
+    n_rep = had.shape[0]
+    factors = np.empty((lay.n_psu, n_rep))
+    for h in range(n_strata):
+        first, second = np.flatnonzero(lay.psu_stratum == h)
+        plus = had[:, h] > 0
+        factors[first] = np.where(plus, 2.0 - fay_rho, fay_rho)
+        factors[second] = np.where(plus, fay_rho, 2.0 - fay_rho)
+    method = ReplicateMethod.FAY if fay_rho > 0 else ReplicateMethod.BRR
+    return PSUFactors(method, factors, 1.0 / (n_rep * (1.0 - fay_rho) ** 2), np.ones(n_rep))
+
+
+def canty_davison(
+    lay: PSULayout,
+    replicates: int = 200,
+    seed: int = 20240601,
+    lonely: LonelyPSU = LonelyPSU.FAIL,
+) -> PSUFactors:
+    """Bootstrap of R ``as.svrepdesign(type="bootstrap")``: ``n_h`` PSUs drawn with replacement.
+
+    The factor is the number of draws; the variance scale is ``a / ((a - 1) (R - 1))`` with ``a``
+    the harmonic mean number of PSUs per stratum (Canty and Davison). Without fpc only.
+    """
+    if lay.psu_fraction.any():
+        raise ValueError("the Canty-Davison bootstrap is implemented without fpc; use Rao-Wu")
+    sizes = _stratum_sizes(lay, lonely, "bootstrap")
+    rng = np.random.default_rng(seed)
+    factors = np.ones((lay.n_psu, replicates))
+    for h, n_h in enumerate(sizes):
+        if n_h < 2:
+            continue
+        members = np.flatnonzero(lay.psu_stratum == h)
+        factors[members] = rng.multinomial(n_h, np.full(n_h, 1.0 / n_h), size=replicates).T
+    kept = sizes[sizes > 0]
+    a = 1.0 / float(np.mean(1.0 / kept))
+    return PSUFactors(
+        ReplicateMethod.BOOTSTRAP,
+        factors,
+        a / ((a - 1.0) * (replicates - 1.0)),
+        np.ones(replicates),
+    )
