@@ -1,0 +1,244 @@
+"""Parse XLSForm expression text into the syntax tree (recursive descent, XPath precedence)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from prisonsurvey.questionnaire.expressions.ast import (
+    BinOp,
+    Call,
+    Current,
+    Expr,
+    Name,
+    Neg,
+    Not,
+    Number,
+    Ref,
+    String,
+)
+from prisonsurvey.questionnaire.expressions.errors import ExpressionError
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*(?::[A-Za-z_][A-Za-z0-9_.\-]*)?"
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<num>\d+(?:\.\d*)?|\.\d+)
+  | (?P<ref>\$\{)
+  | (?P<str>'[^']*'|"[^"]*")
+  | (?P<op>!=|<=|>=|=|<|>|\+|-|\*)
+  | (?P<lparen>\()
+  | (?P<rparen>\))
+  | (?P<comma>,)
+  | (?P<dot>\.(?!\.))
+  | (?P<name>"""
+    + _NAME
+    + r""")
+    """,
+    re.VERBOSE,
+)
+_REF_NAME = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
+
+_UNSUPPORTED = {
+    "/": "paths such as '/data/x' or '../x' are not supported; write ${x}",
+    "..": "paths such as '../x' are not supported; write ${x}",
+    "[": "predicates '[...]' are not supported",
+    "]": "predicates '[...]' are not supported",
+    "|": "the union operator '|' is not supported",
+    "@": "attributes '@x' are not supported",
+    "$": "write a reference as ${name}",
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token: its kind, text and 0-based offset."""
+
+    kind: str
+    text: str
+    offset: int
+
+
+def tokenize(source: str) -> list[Token]:
+    """Split ``source`` into tokens (whitespace dropped), ending with an ``eof`` token.
+
+    Raises:
+        ExpressionError: An unterminated string or reference (EXP002) or a character that
+            cannot start a token (EXP001).
+    """
+    tokens: list[Token] = []
+    pos = 0
+    n = len(source)
+    while pos < n:
+        if source.startswith("${", pos):
+            m = _REF_NAME.match(source, pos)
+            if m is None:
+                end = source.find("}", pos)
+                if end < 0:
+                    raise ExpressionError(
+                        "EXP002", "reference '${' is not closed; write ${name}", pos
+                    )
+                raise ExpressionError(
+                    "EXP001",
+                    f"'{source[pos : end + 1]}' is not a valid reference; a name starts with a "
+                    "letter and holds letters, digits or '_'",
+                    pos,
+                )
+            tokens.append(Token("ref", m.group(1), pos))
+            pos = m.end()
+            continue
+        m = _TOKEN.match(source, pos)
+        if m is None:
+            ch = source[pos]
+            if ch in "'\"":
+                raise ExpressionError(
+                    "EXP002", f"string starting with {ch} is not closed; add the closing {ch}", pos
+                )
+            key = ".." if source.startswith("..", pos) else ch
+            hint = _UNSUPPORTED.get(key, "remove it or put text inside quotes")
+            raise ExpressionError("EXP001", f"unexpected character '{ch}': {hint}", pos)
+        kind = m.lastgroup or ""
+        if kind != "ws":
+            tokens.append(Token(kind, m.group(), pos))
+        pos = m.end()
+    tokens.append(Token("eof", "", n))
+    return tokens
+
+
+_EQUALITY = ("=", "!=")
+_RELATIONAL = ("<", "<=", ">", ">=")
+_ADDITIVE = ("+", "-")
+_MULTIPLICATIVE = ("*", "div", "mod")
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.tokens = tokenize(source)
+        self.i = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def error(self, tok: Token, expected: str) -> ExpressionError:
+        if tok.kind == "eof":
+            return ExpressionError(
+                "EXP001", f"expression ends too early: expected {expected}", tok.offset
+            )
+        return ExpressionError(
+            "EXP001", f"unexpected '{tok.text}': expected {expected}", tok.offset
+        )
+
+    def is_operator(self, ops: tuple[str, ...]) -> bool:
+        tok = self.tok
+        if tok.kind == "op":
+            return tok.text in ops
+        # 'and', 'or', 'div', 'mod' are operators only where an operator may stand.
+        return tok.kind == "name" and tok.text in ops
+
+    def parse(self) -> Expr:
+        if self.tok.kind == "eof":
+            raise ExpressionError("EXP005", "the expression is empty", 0)
+        expr = self.binary(0)
+        if self.tok.kind != "eof":
+            tok = self.tok
+            if tok.kind == "rparen":
+                raise ExpressionError("EXP001", "')' has no matching '('; remove it", tok.offset)
+            raise self.error(tok, "an operator such as 'and', 'or', '=' or the end")
+        return expr
+
+    _LEVELS: tuple[tuple[str, ...], ...] = (
+        ("or",),
+        ("and",),
+        _EQUALITY,
+        _RELATIONAL,
+        _ADDITIVE,
+        _MULTIPLICATIVE,
+    )
+
+    def binary(self, level: int) -> Expr:
+        if level == len(self._LEVELS):
+            return self.unary()
+        ops = self._LEVELS[level]
+        left = self.binary(level + 1)
+        while self.is_operator(ops):
+            op = self.advance().text
+            right = self.binary(level + 1)
+            left = BinOp(op, left, right, offset=left.offset)
+        return left
+
+    def unary(self) -> Expr:
+        tok = self.tok
+        if tok.kind == "op" and tok.text == "-":
+            self.advance()
+            return Neg(self.unary(), offset=tok.offset)
+        return self.primary()
+
+    def primary(self) -> Expr:
+        tok = self.advance()
+        if tok.kind == "num":
+            return Number(float(tok.text), offset=tok.offset)
+        if tok.kind == "str":
+            return String(tok.text[1:-1], offset=tok.offset)
+        if tok.kind == "ref":
+            return Ref(tok.text, offset=tok.offset)
+        if tok.kind == "dot":
+            return Current(offset=tok.offset)
+        if tok.kind == "lparen":
+            inner = self.binary(0)
+            if self.tok.kind != "rparen":
+                raise ExpressionError(
+                    "EXP001",
+                    f"'(' at character {tok.offset + 1} is not closed; add ')'",
+                    self.tok.offset,
+                )
+            self.advance()
+            return inner
+        if tok.kind == "name":
+            if self.tok.kind == "lparen":
+                return self.call(tok)
+            return Name(tok.text, offset=tok.offset)
+        self.i -= 1
+        raise self.error(tok, "a value: a number, 'text', ${name}, '.', '(' or a function")
+
+    def call(self, name: Token) -> Expr:
+        self.advance()  # (
+        args: list[Expr] = []
+        if self.tok.kind != "rparen":
+            while True:
+                args.append(self.binary(0))
+                if self.tok.kind == "comma":
+                    self.advance()
+                    continue
+                if self.tok.kind == "rparen":
+                    break
+                raise self.error(self.tok, f"',' or ')' to continue the call to {name.text}()")
+        self.advance()  # )
+        if name.text == "not" and len(args) == 1:
+            return Not(args[0], offset=name.offset)
+        return Call(name.text, tuple(args), offset=name.offset)
+
+
+@lru_cache(maxsize=4096)
+def parse(source: str) -> Expr:
+    """Parse XLSForm expression text into an immutable syntax tree.
+
+    Results are cached: parsing the same text twice returns the same object.
+
+    Args:
+        source: Expression text such as ``${age} >= 18 and selected(${care}, 'relatives')``.
+
+    Returns:
+        The root node.
+
+    Raises:
+        ExpressionError: The text is not a valid expression; ``offset`` points at the problem.
+    """
+    return _Parser(source).parse()

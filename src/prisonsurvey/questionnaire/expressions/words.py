@@ -1,0 +1,310 @@
+"""Say an expression in plain words (Spanish, English, Portuguese, French).
+
+Used on paper forms ("Ask if age is 18 or more") and in codebooks. Common shapes get natural
+wording; anything else falls back to the expression text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from prisonsurvey.questionnaire.expressions.ast import (
+    ARITHMETIC,
+    COMPARISONS,
+    LOGICAL,
+    PRECEDENCE,
+    BinOp,
+    Call,
+    Current,
+    Expr,
+    Neg,
+    Not,
+    Number,
+    Ref,
+    String,
+)
+from prisonsurvey.questionnaire.expressions.xpath import format_number, to_xpath
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    and_: str
+    or_: str
+    eq: str
+    ne: str
+    gt: str
+    ge: str
+    lt: str
+    le: str
+    before: str
+    on_or_before: str
+    after: str
+    on_or_after: str
+    empty: str
+    answered: str
+    selected: str
+    not_selected: str
+    count_selected: str
+    length: str
+    current: str
+    today: str
+    not_: str
+    decimal: str
+
+
+PHRASES: dict[str, _Phrases] = {
+    "en": _Phrases(
+        and_="and",
+        or_="or",
+        eq="{a} is {b}",
+        ne="{a} is not {b}",
+        gt="{a} is more than {b}",
+        ge="{a} is {b} or more",
+        lt="{a} is less than {b}",
+        le="{a} is {b} or less",
+        before="{a} is before {b}",
+        on_or_before="{a} is {b} or earlier",
+        after="{a} is after {b}",
+        on_or_after="{a} is {b} or later",
+        empty="{a} is not answered",
+        answered="{a} is answered",
+        selected="'{c}' is selected in {a}",
+        not_selected="'{c}' is not selected in {a}",
+        count_selected="the number of options selected in {a}",
+        length="the length of {a}",
+        current="the answer",
+        today="today",
+        not_="not ({x})",
+        decimal=".",
+    ),
+    "es": _Phrases(
+        and_="y",
+        or_="o",
+        eq="{a} es {b}",
+        ne="{a} no es {b}",
+        gt="{a} es mayor que {b}",
+        ge="{a} es {b} o más",
+        lt="{a} es menor que {b}",
+        le="{a} es {b} o menos",
+        before="{a} es anterior a {b}",
+        on_or_before="{a} es {b} o anterior",
+        after="{a} es posterior a {b}",
+        on_or_after="{a} es {b} o posterior",
+        empty="{a} no tiene respuesta",
+        answered="{a} tiene respuesta",
+        selected="se marcó '{c}' en {a}",
+        not_selected="no se marcó '{c}' en {a}",
+        count_selected="el número de opciones marcadas en {a}",
+        length="la longitud de {a}",
+        current="la respuesta",
+        today="hoy",
+        not_="no ({x})",
+        decimal=",",
+    ),
+    "pt": _Phrases(
+        and_="e",
+        or_="ou",
+        eq="{a} é {b}",
+        ne="{a} não é {b}",
+        gt="{a} é maior que {b}",
+        ge="{a} é {b} ou mais",
+        lt="{a} é menor que {b}",
+        le="{a} é {b} ou menos",
+        before="{a} é anterior a {b}",
+        on_or_before="{a} é {b} ou anterior",
+        after="{a} é posterior a {b}",
+        on_or_after="{a} é {b} ou posterior",
+        empty="{a} não foi respondida",
+        answered="{a} foi respondida",
+        selected="'{c}' está marcado em {a}",
+        not_selected="'{c}' não está marcado em {a}",
+        count_selected="o número de opções marcadas em {a}",
+        length="o comprimento de {a}",
+        current="a resposta",
+        today="hoje",
+        not_="não ({x})",
+        decimal=",",
+    ),
+    "fr": _Phrases(
+        and_="et",
+        or_="ou",
+        eq="{a} est {b}",
+        ne="{a} n'est pas {b}",
+        gt="{a} est supérieur à {b}",
+        ge="{a} est {b} ou plus",
+        lt="{a} est inférieur à {b}",
+        le="{a} est {b} ou moins",
+        before="{a} est antérieur à {b}",
+        on_or_before="{a} est {b} ou antérieur",
+        after="{a} est postérieur à {b}",
+        on_or_after="{a} est {b} ou postérieur",
+        empty="{a} est sans réponse",
+        answered="{a} a une réponse",
+        selected="'{c}' est coché dans {a}",
+        not_selected="'{c}' n'est pas coché dans {a}",
+        count_selected="le nombre d'options cochées dans {a}",
+        length="la longueur de {a}",
+        current="la réponse",
+        today="aujourd'hui",
+        not_="non ({x})",
+        decimal=",",
+    ),
+}
+"""Wording per language; other languages use English."""
+
+_FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_ARITH_SYMBOL = {"+": "+", "-": "-", "*": "×", "div": "÷", "mod": "mod"}
+
+
+class _Words:
+    def __init__(
+        self,
+        lang: str,
+        label: Callable[[str], str],
+        choice_label: Callable[[str, str], str] | None,
+    ) -> None:
+        self.p = PHRASES.get(lang, PHRASES["en"])
+        self.label = label
+        self.choice_label = choice_label
+
+    def number(self, value: float) -> str:
+        text = format_number(value)
+        return text.replace(".", self.p.decimal)
+
+    def var_name(self, node: Expr) -> str | None:
+        if isinstance(node, Ref):
+            return node.name
+        if isinstance(node, Current):
+            return "."
+        return None
+
+    def term(self, node: Expr) -> str:
+        """A value: a variable, a literal, a count, a sum..."""
+        if isinstance(node, Ref):
+            return self.label(node.name)
+        if isinstance(node, Current):
+            return self.p.current
+        if isinstance(node, Number):
+            return self.number(node.value)
+        if isinstance(node, String):
+            return f"'{node.value}'"
+        if isinstance(node, Neg):
+            inner = self.term(node.operand)
+            return f"-({inner})" if isinstance(node.operand, BinOp) else f"-{inner}"
+        if isinstance(node, BinOp) and node.op in ARITHMETIC:
+            p = PRECEDENCE[node.op]
+            left = self.term(node.left)
+            right = self.term(node.right)
+            if isinstance(node.left, BinOp) and PRECEDENCE[node.left.op] < p:
+                left = f"({left})"
+            if isinstance(node.right, BinOp) and PRECEDENCE[node.right.op] <= p:
+                right = f"({right})"
+            return f"{left} {_ARITH_SYMBOL[node.op]} {right}"
+        if isinstance(node, Call):
+            if node.name == "count-selected":
+                return self.p.count_selected.format(a=self.term(node.args[0]))
+            if node.name == "string-length":
+                return self.p.length.format(a=self.term(node.args[0]))
+            if node.name == "today":
+                return self.p.today
+        return to_xpath(node)
+
+    def value_of(self, var: Expr, value: Expr) -> str:
+        """Say ``value`` compared with ``var``: a choice label when there is one."""
+        name = self.var_name(var)
+        if name is not None and self.choice_label is not None:
+            if isinstance(value, Number):
+                return self.choice_label(name, format_number(value.value))
+            if isinstance(value, String) and value.value != "":
+                return self.choice_label(name, value.value)
+        return self.term(value)
+
+    def comparison(self, node: BinOp) -> str:
+        left, op, right = node.left, node.op, node.right
+        if isinstance(left, Number | String) and not isinstance(right, Number | String):
+            left, op, right = right, _FLIP[op], left
+        if op in ("=", "!=") and isinstance(right, String) and right.value == "":
+            return (self.p.empty if op == "=" else self.p.answered).format(a=self.term(left))
+        a = self.term(left)
+        if op in ("=", "!="):
+            b = self.value_of(left, right)
+            return (self.p.eq if op == "=" else self.p.ne).format(a=a, b=b)
+        b = self.term(right)
+        is_date = any(isinstance(n, Call) and n.name == "today" for n in (left, right))
+        if is_date:
+            template = {
+                "<": self.p.before,
+                "<=": self.p.on_or_before,
+                ">": self.p.after,
+                ">=": self.p.on_or_after,
+            }[op]
+        else:
+            template = {"<": self.p.lt, "<=": self.p.le, ">": self.p.gt, ">=": self.p.ge}[op]
+        return template.format(a=a, b=b)
+
+    def selected(self, node: Call, negated: bool) -> str:
+        target, value = node.args
+        name = self.var_name(target)
+        if isinstance(value, String | Number):
+            code = value.value if isinstance(value, String) else format_number(value.value)
+            c = (
+                self.choice_label(name, code)
+                if name is not None and self.choice_label is not None
+                else code
+            )
+        else:
+            c = self.term(value)
+        template = self.p.not_selected if negated else self.p.selected
+        return template.format(c=c, a=self.term(target))
+
+    def condition(self, node: Expr) -> str:
+        """A logical statement."""
+        if isinstance(node, BinOp) and node.op in LOGICAL:
+            joiner = self.p.and_ if node.op == "and" else self.p.or_
+            parts = []
+            for child in (node.left, node.right):
+                text = self.condition(child)
+                if isinstance(child, BinOp) and child.op in LOGICAL and child.op != node.op:
+                    text = f"({text})"
+                parts.append(text)
+            return f" {joiner} ".join(parts)
+        if isinstance(node, BinOp) and node.op in COMPARISONS:
+            return self.comparison(node)
+        if isinstance(node, Call) and node.name == "selected" and len(node.args) == 2:
+            return self.selected(node, negated=False)
+        if isinstance(node, Not):
+            inner = node.operand
+            if isinstance(inner, Call) and inner.name == "selected" and len(inner.args) == 2:
+                return self.selected(inner, negated=True)
+            if isinstance(inner, Ref | Current):
+                return self.p.empty.format(a=self.term(inner))
+            return self.p.not_.format(x=self.condition(inner))
+        if isinstance(node, Ref | Current):
+            return self.p.answered.format(a=self.term(node))
+        return to_xpath(node)
+
+
+def to_words(
+    expr: Expr,
+    lang: str,
+    *,
+    label: Callable[[str], str],
+    choice_label: Callable[[str, str], str] | None = None,
+) -> str:
+    """Say ``expr`` in plain words, e.g. "age is 18 or more and 'Relatives' is selected in Q12".
+
+    Args:
+        expr: A parsed (usually resolved) expression.
+        lang: ``es``, ``en``, ``pt`` or ``fr``; other languages use English words.
+        label: Gives the short label or number of a variable from its name.
+        choice_label: Gives the label of a choice from the variable name and the code as text
+            (``"."`` is passed as the variable for the current answer). Without it codes are
+            shown as they are.
+
+    Returns:
+        The sentence (no capital letter or full stop, so callers can embed it). Constructs
+        without a natural wording are shown as expression text.
+    """
+    words = _Words(lang, label, choice_label)
+    return words.condition(expr)
