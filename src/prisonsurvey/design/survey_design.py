@@ -1,0 +1,220 @@
+"""A survey design as integer codes: strata, PSUs, weights, fpc, calibration and replicates.
+
+Everything is factorized once when the design is declared; estimators then work on grouped sums
+over these codes. PSU codes are numbered stratum by stratum (PSUs of stratum 0 first), so
+per-stratum sums of PSU tables are contiguous slices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from prisonsurvey.design.calibration import Calibration
+from prisonsurvey.design.replicates import ReplicateWeights
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+class LonelyPsu(StrEnum):
+    """What to do with a stratum holding a single PSU (R ``survey.lonely.psu``)."""
+
+    FAIL = "fail"
+    REMOVE = "remove"
+    CERTAINTY = "certainty"
+    ADJUST = "adjust"
+    AVERAGE = "average"
+
+
+class LonelyPsuError(ValueError):
+    """A stratum has a single PSU and the lonely-PSU policy is ``fail``."""
+
+
+@dataclass(frozen=True, eq=False)
+class SurveyDesign:
+    """A declared survey design over ``N`` analysis rows.
+
+    Attributes:
+        weights: Analysis weight of every row, shape ``(N,)``.
+        strata: Stratum code of every row, values ``0..H-1``.
+        psu: PSU code of every row, values ``0..P-1``, numbered stratum by stratum.
+        psu_stratum: Stratum of every PSU, shape ``(P,)``, non-decreasing.
+        stratum_pop_psus: Population number of PSUs per stratum (``inf`` without fpc), ``(H,)``.
+        psu_pop_units: Second-stage population size per PSU for a two-stage fpc, ``(P,)``.
+        calibration: Calibration model whose residuals the linearised variance uses.
+        replicates: Replicate weights; when present, variances are replicate variances.
+        lonely_psu: Policy for strata with a single PSU.
+        strata_labels: Original stratum values, by code.
+        psu_labels: Original PSU values, by code.
+        degf_override: Degrees of freedom to use instead of ``#PSU - #strata``.
+    """
+
+    weights: FloatArray
+    strata: IntArray
+    psu: IntArray
+    psu_stratum: IntArray
+    stratum_pop_psus: FloatArray
+    psu_pop_units: FloatArray | None = None
+    calibration: Calibration | None = None
+    replicates: ReplicateWeights | None = None
+    lonely_psu: LonelyPsu = LonelyPsu.FAIL
+    strata_labels: tuple[object, ...] = ()
+    psu_labels: tuple[object, ...] = ()
+    degf_override: int | None = None
+
+    @property
+    def n(self) -> int:
+        """Number of rows."""
+        return int(self.weights.shape[0])
+
+    @property
+    def n_psu(self) -> int:
+        """Number of PSUs ``P``."""
+        return int(self.psu_stratum.shape[0])
+
+    @property
+    def n_strata(self) -> int:
+        """Number of strata ``H``."""
+        return int(self.stratum_pop_psus.shape[0])
+
+    @property
+    def psus_per_stratum(self) -> IntArray:
+        """Number of sampled PSUs in each stratum, shape ``(H,)``."""
+        return np.bincount(self.psu_stratum, minlength=self.n_strata).astype(np.intp)
+
+    @property
+    def units_per_psu(self) -> IntArray:
+        """Number of rows in each PSU, shape ``(P,)``."""
+        return np.bincount(self.psu, minlength=self.n_psu).astype(np.intp)
+
+    @property
+    def degf(self) -> int:
+        """Design degrees of freedom: number of PSUs minus number of strata (as R ``degf``)."""
+        if self.degf_override is not None:
+            return self.degf_override
+        return self.n_psu - self.n_strata
+
+    def with_calibration(self, calibration: Calibration | None) -> SurveyDesign:
+        """Return a copy whose linearised variance uses the residuals of ``calibration``."""
+        return replace(self, calibration=calibration)
+
+    def with_replicates(self, replicates: ReplicateWeights | None) -> SurveyDesign:
+        """Return a copy whose variances come from ``replicates``."""
+        return replace(self, replicates=replicates)
+
+    def with_weights(self, weights: npt.ArrayLike) -> SurveyDesign:
+        """Return a copy with other analysis weights (e.g. calibrated ones)."""
+        w = np.ascontiguousarray(weights, dtype=np.float64)
+        if w.shape != self.weights.shape:
+            raise ValueError(f"expected {self.n} weights, got {w.shape[0]}")
+        return replace(self, weights=w)
+
+    def with_lonely_psu(self, policy: LonelyPsu | str) -> SurveyDesign:
+        """Return a copy with another lonely-PSU policy."""
+        return replace(self, lonely_psu=LonelyPsu(policy))
+
+
+def build_design(
+    weights: npt.ArrayLike,
+    strata: npt.ArrayLike | None = None,
+    psu: npt.ArrayLike | None = None,
+    fpc: npt.ArrayLike | None = None,
+    ssu_fpc: npt.ArrayLike | None = None,
+    lonely_psu: LonelyPsu | str = LonelyPsu.FAIL,
+) -> SurveyDesign:
+    """Factorize design columns into a :class:`SurveyDesign`.
+
+    PSUs are nested within strata (R ``nest=TRUE``): the same PSU value in two strata is two
+    PSUs. Without ``psu`` every row is its own PSU; without ``strata`` there is one stratum.
+
+    Args:
+        weights: Sampling (or adjusted) weights, positive.
+        strata: Stratum of every row.
+        psu: Primary sampling unit of every row.
+        fpc: First-stage population: number of PSUs in the stratum (values above 1) or the
+            sampling fraction (values at most 1), constant within strata.
+        ssu_fpc: Second-stage population: number of units in the PSU, constant within PSUs.
+        lonely_psu: Lonely-PSU policy.
+
+    Raises:
+        ValueError: The columns are inconsistent (lengths, non-finite weights, fpc varying
+            within a stratum or smaller than the sample).
+    """
+    w = np.ascontiguousarray(weights, dtype=np.float64)
+    n = w.shape[0]
+    if not np.all(np.isfinite(w)):
+        raise ValueError("weights must be finite numbers")
+    s_codes, s_labels = _factorize(strata, n)
+    if psu is None:
+        p_raw: IntArray = np.arange(n, dtype=np.intp)
+    else:
+        p_raw, _ = _factorize(psu, n)
+    # nest PSUs in strata and number them stratum by stratum
+    pair = s_codes.astype(np.int64) * (int(p_raw.max(initial=0)) + 1) + p_raw
+    uniq, psu_codes = np.unique(pair, return_inverse=True)
+    psu_codes = psu_codes.astype(np.intp)
+    psu_stratum = (uniq // (int(p_raw.max(initial=0)) + 1)).astype(np.intp)
+    psu_labels: tuple[object, ...] = ()
+    if psu is not None:
+        first = np.zeros(uniq.shape[0], dtype=np.intp)
+        first[psu_codes[::-1]] = np.arange(n - 1, -1, -1)
+        psu_labels = tuple(np.asarray(psu, dtype=object)[first].tolist())
+    h = len(s_labels)
+    n_h = np.bincount(psu_stratum, minlength=h).astype(np.float64)
+    pop = np.full(h, np.inf)
+    if fpc is not None:
+        f = np.asarray(fpc, dtype=np.float64)
+        if f.shape[0] != n:
+            raise ValueError("fpc must have one value per row")
+        lo = np.full(h, np.inf)
+        hi = np.full(h, -np.inf)
+        np.minimum.at(lo, s_codes, f)
+        np.maximum.at(hi, s_codes, f)
+        if np.any(lo != hi):
+            raise ValueError("fpc must be constant within each stratum")
+        pop = np.where(lo <= 1.0, n_h / np.where(lo > 0, lo, np.nan), lo)
+        if np.any(pop < n_h - 1e-9):
+            raise ValueError("fpc is smaller than the number of sampled PSUs in a stratum")
+    psu_pop: FloatArray | None = None
+    if ssu_fpc is not None:
+        g = np.asarray(ssu_fpc, dtype=np.float64)
+        if g.shape[0] != n:
+            raise ValueError("second-stage fpc must have one value per row")
+        p = uniq.shape[0]
+        lo2 = np.full(p, np.inf)
+        hi2 = np.full(p, -np.inf)
+        np.minimum.at(lo2, psu_codes, g)
+        np.maximum.at(hi2, psu_codes, g)
+        if np.any(lo2 != hi2):
+            raise ValueError("second-stage fpc must be constant within each PSU")
+        m_i = np.bincount(psu_codes, minlength=p).astype(np.float64)
+        psu_pop = np.where(lo2 <= 1.0, m_i / np.where(lo2 > 0, lo2, np.nan), lo2)
+        if np.any(psu_pop < m_i - 1e-9):
+            raise ValueError("second-stage fpc is smaller than the number of sampled units")
+    return SurveyDesign(
+        weights=w,
+        strata=s_codes,
+        psu=psu_codes,
+        psu_stratum=psu_stratum,
+        stratum_pop_psus=pop,
+        psu_pop_units=psu_pop,
+        lonely_psu=LonelyPsu(lonely_psu),
+        strata_labels=s_labels,
+        psu_labels=psu_labels,
+    )
+
+
+def _factorize(values: npt.ArrayLike | None, n: int) -> tuple[IntArray, tuple[object, ...]]:
+    if values is None:
+        return np.zeros(n, dtype=np.intp), ("all",)
+    codes, labels = pd.factorize(pd.Series(values), sort=True)
+    if codes.shape[0] != n:
+        raise ValueError("design columns must all have one value per row")
+    if np.any(codes < 0):
+        raise ValueError("design columns must not have missing values")
+    return codes.astype(np.intp), tuple(labels.tolist())

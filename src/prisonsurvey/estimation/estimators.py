@@ -1,0 +1,173 @@
+"""Totals, means, proportions and ratios for any domain crossing of a survey design."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from prisonsurvey.design.survey_design import SurveyDesign
+from prisonsurvey.estimation.domains import make_domains
+from prisonsurvey.estimation.intervals import (
+    PROPORTION_ONLY,
+    CiMethod,
+    confidence_interval,
+)
+from prisonsurvey.estimation.kernel import Kind, domain_kernel
+from prisonsurvey.estimation.results import COLUMNS, Estimates
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Stat(StrEnum):
+    """Statistics the estimators produce."""
+
+    MEAN = "mean"
+    TOTAL = "total"
+    PROP = "prop"
+    RATIO = "ratio"
+
+
+DfRule = Literal["design", "domain"] | int | float
+
+
+def estimate(
+    design: SurveyDesign,
+    data: pd.DataFrame,
+    variables: Sequence[str],
+    *,
+    stat: Stat | str = Stat.MEAN,
+    by: Sequence[str] = (),
+    denominator: str | None = None,
+    ci: CiMethod | str = CiMethod.WALD,
+    level: float = 0.95,
+    df: DfRule = "design",
+) -> Estimates:
+    """Estimate a statistic of every variable in every domain of the ``by`` crossing.
+
+    Numeric variables give means or totals; categorical variables (and every variable with
+    ``stat="prop"``) give the proportion or total of each category. Missing values are left out
+    of the domain (R ``na.rm=TRUE``); domains are estimated without subsetting the design.
+
+    Args:
+        design: The survey design declared on the rows of ``data``.
+        data: Analysis rows, aligned with the design.
+        variables: Columns to estimate.
+        stat: ``mean``, ``total``, ``prop`` (category proportions) or ``ratio``.
+        by: Domain columns to cross.
+        denominator: Denominator column of a ``ratio``.
+        ci: Interval method (``logit``, ``beta``, ``wilson``, ``asin`` only for proportions;
+            means and ratios outside ``[0, 1]`` fall back to ``wald``).
+        level: Confidence level.
+        df: Degrees of freedom of the interval: ``design`` (#PSUs - #strata, R ``confint`` with
+            ``degf``), ``domain`` (PSUs and strata holding domain members, R ``svyciprop`` on a
+            subset), or a number (``inf`` for the normal distribution).
+
+    Raises:
+        KeyError: A column is not in ``data``.
+        ValueError: ``data`` and ``design`` have different numbers of rows, or a ratio lacks
+            its denominator.
+    """
+    stat = Stat(stat)
+    method = CiMethod(ci)
+    if len(data) != design.n:
+        raise ValueError(f"data has {len(data)} rows but the design has {design.n}")
+    domains = make_domains(data, by)
+    names: list[tuple[str, str | None]] = []
+    columns: list[FloatArray] = []
+    for var in variables:
+        for level_name, col in _expand(data[var], categorical=stat is Stat.PROP):
+            names.append((var, level_name))
+            columns.append(col)
+    if not columns:
+        raise ValueError("no variables to estimate")
+    y = np.column_stack(columns)
+    x = None
+    kind = Kind.TOTAL if stat is Stat.TOTAL else Kind.MEAN
+    if stat is Stat.RATIO:
+        if denominator is None:
+            raise ValueError("a ratio needs a denominator column")
+        den = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
+        x = np.repeat(den[:, None], y.shape[1], axis=1)
+        kind = Kind.RATIO
+    res = domain_kernel(design, y, domains.codes, domains.n_cells, kind, x)
+    n_cells, n_var = res.estimate.shape
+    se = np.sqrt(res.variance)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv = se / np.abs(res.estimate)
+    if df == "design":
+        df_used = np.full((n_cells, n_var), float(design.degf))
+    elif df == "domain":
+        df_used = res.df_domain.astype(np.float64)
+        if design.replicates is not None:
+            df_used = np.full((n_cells, n_var), float(design.degf))
+    else:
+        df_used = np.full((n_cells, n_var), float(df))
+    lower, upper = _intervals(method, stat, kind, res.estimate, se, df_used, level, res.n)
+    frame = pd.DataFrame(
+        {
+            "variable": np.tile([nm[0] for nm in names], n_cells),
+            "level": pd.Series(np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells)),
+            "stat": stat.value,
+            "estimate": res.estimate.ravel(),
+            "se": se.ravel(),
+            "ci_lower": lower.ravel(),
+            "ci_upper": upper.ravel(),
+            "df": df_used.ravel(),
+            "df_design": float(design.degf),
+            "cv": cv.ravel(),
+            "deff": res.deff.ravel(),
+            "deff_replace": res.deff_replace.ravel(),
+            "n": res.n.ravel(),
+            "n_weighted": res.weighted_n.ravel(),
+        }
+    )
+    for by_col in domains.by:
+        values = np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
+        frame.insert(0, by_col, values)
+    frame = frame[[*domains.by, *COLUMNS]]
+    variance = "linearization" if design.replicates is None else str(design.replicates.method)
+    return Estimates(frame, domains.by, method.value, level, variance)
+
+
+def _expand(series: pd.Series, categorical: bool) -> list[tuple[str | None, FloatArray]]:
+    """Turn a column into numeric columns: itself, or one 0/1 column per category."""
+    is_numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+    if is_numeric and not categorical:
+        return [(None, pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64))]
+    codes, labels = pd.factorize(series, sort=True)
+    missing = codes < 0
+    out: list[tuple[str | None, FloatArray]] = []
+    for k, label in enumerate(labels):
+        col = (codes == k).astype(np.float64)
+        col[missing] = np.nan
+        out.append((_label(label), col))
+    return out
+
+
+def _label(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _intervals(
+    method: CiMethod,
+    stat: Stat,
+    kind: Kind,
+    est: FloatArray,
+    se: FloatArray,
+    df: FloatArray,
+    level: float,
+    n: npt.NDArray[np.int64],
+) -> tuple[FloatArray, FloatArray]:
+    if method in PROPORTION_ONLY and kind is not Kind.TOTAL:
+        inside = (est >= 0) & (est <= 1)
+        lo_p, up_p = confidence_interval(method, np.clip(est, 0, 1), se, df, level, n)
+        lo_w, up_w = confidence_interval(CiMethod.WALD, est, se, df, level)
+        return np.where(inside, lo_p, lo_w), np.where(inside, up_p, up_w)
+    return confidence_interval(CiMethod.WALD, est, se, df, level)
