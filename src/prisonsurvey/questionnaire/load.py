@@ -1,0 +1,492 @@
+"""Load a questionnaire folder into the model, reporting every problem with its location.
+
+:func:`load_questionnaire` reads ``questionnaire.yaml``, the module files and the choice files
+of a folder (see ``docs/questionnaire-format.md``), builds the
+:class:`~prisonsurvey.questionnaire.model.Questionnaire`, maps each pydantic validation error
+back to the YAML node it came from, and runs the cross-field rules of
+:mod:`prisonsurvey.questionnaire.lint`. Every problem is collected as an
+:class:`~prisonsurvey.errors.Issue` with a ``QNR`` code (see
+:mod:`prisonsurvey.questionnaire.codes`) and a ``file:line:column`` location.
+
+:func:`load_questionnaire_or_raise` is the one-liner for code that needs a valid questionnaire.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from prisonsurvey.errors import InputError, Issue, Issues, Location, Severity
+from prisonsurvey.questionnaire.codes import QnrCode
+from prisonsurvey.questionnaire.lint import lint_questionnaire
+from prisonsurvey.questionnaire.model import (
+    Choice,
+    Group,
+    Question,
+    Questionnaire,
+    QuestionType,
+)
+from prisonsurvey.questionnaire.source_map import ModelPath, SourceMap
+from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml
+
+ROOT_FILE = "questionnaire.yaml"
+ROOT_KEYS: tuple[str, ...] = (
+    "id",
+    "version",
+    "title",
+    "description",
+    "languages",
+    "default_language",
+    "instance_name",
+    "modules",
+    "choice_files",
+)
+"""Keys allowed in questionnaire.yaml."""
+
+_EXPRESSION_FIELDS = frozenset(
+    {"relevant", "constraint", "calculation", "choice_filter", "default", "repeat_count"}
+)
+_TAGS = frozenset({"question", "group"})
+_TEXT_FIELDS = frozenset(
+    {
+        "label",
+        "hint",
+        "guidance_hint",
+        "show_card",
+        "constraint_message",
+        "required_message",
+        "intro",
+        "title",
+        "description",
+    }
+)
+
+
+@dataclass
+class LoadResult:
+    """What loading a questionnaire folder gave.
+
+    Attributes:
+        questionnaire: The questionnaire, or ``None`` if any error was found (warnings alone
+            keep it).
+        issues: Every problem found, in file and line order.
+        source: Where each part was written (``None`` if questionnaire.yaml could not be read).
+    """
+
+    questionnaire: Questionnaire | None
+    issues: Issues = field(default_factory=Issues)
+    source: SourceMap | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the questionnaire is usable (no errors; warnings allowed)."""
+        return self.questionnaire is not None and not self.issues.has_errors
+
+    def summary(self) -> dict[str, Any] | None:
+        """Id, version and counts of a valid questionnaire, or ``None``."""
+        q = self.questionnaire
+        if q is None:
+            return None
+        return {
+            "id": q.id,
+            "version": q.version,
+            "modules": len(q.modules),
+            "questions": len(q.questions()),
+            "languages": list(q.languages),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready result: ``ok``, ``summary`` and the ``issues`` list."""
+        return {"ok": self.ok, "summary": self.summary(), "issues": self.issues.to_list()}
+
+
+def _issue(code: QnrCode, message: str, location: Location) -> Issue:
+    return Issue(code.value, message, location)
+
+
+def _suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "valid keys: " + ", ".join(options)
+
+
+def _fields(model: type[BaseModel], drop: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(name for name in model.model_fields if name not in drop)
+
+
+def _expressions_as_text(item: Any) -> Any:
+    """Accept numbers written as expressions (``default: 0``, ``repeat_count: 3``)."""
+    if not isinstance(item, dict):
+        return item
+    out = dict(item)
+    for key in _EXPRESSION_FIELDS & out.keys():
+        value = out[key]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = str(value)
+    if isinstance(out.get("items"), list):
+        out["items"] = [_expressions_as_text(child) for child in out["items"]]
+    return out
+
+
+def _strip_tags(loc: tuple[str | int, ...]) -> ModelPath:
+    """Drop the discriminator tags pydantic inserts after an item index."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if part in _TAGS and i >= 2 and isinstance(loc[i - 1], int) and loc[i - 2] == "items":
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _owner_keys(loc: tuple[str | int, ...]) -> tuple[str, tuple[str, ...]]:
+    """Name and valid keys of the object that holds the last element of ``loc``."""
+    if loc and loc[0] == "choice_lists":
+        if len(loc) <= 3:
+            return "choice list", ("dont_know", "refused", "not_applicable", "choices")
+        return "choice", _fields(Choice)
+    parent = loc[-2] if len(loc) >= 2 else None
+    if parent == "question":
+        return "question", _fields(Question)
+    return "group", _fields(Group)
+
+
+def _in_text(path: ModelPath) -> bool:
+    return len(path) >= 2 and path[-2] in _TEXT_FIELDS
+
+
+def _type_hint(kind: str) -> str:
+    hints = {
+        "dict_type": "write a mapping, e.g. `label: {es: ..., en: ...}`",
+        "string_type": "write text; put numbers, true/false and yes/no in quotes",
+        "int_type": "write a whole number",
+        "int_parsing": "write a whole number",
+        "int_from_float": "write a whole number",
+        "bool_type": "write true or false",
+        "bool_parsing": "write true or false",
+        "tuple_type": "write a list (one '- ' line per entry)",
+        "list_type": "write a list (one '- ' line per entry)",
+        "model_type": "write a mapping of `key: value` lines",
+        "model_attributes_type": "write a mapping of `key: value` lines",
+    }
+    return hints.get(kind, "fix the value")
+
+
+def _validation_issues(err: ValidationError, source: SourceMap) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[tuple[str, int | None, int | str | None]] = set()
+    for error in err.errors():
+        loc = tuple(error["loc"])
+        path = _strip_tags(loc)
+        kind = error["type"]
+        name = str(path[-1]) if path else "value"
+        if kind == "extra_forbidden":
+            owner, keys = _owner_keys(loc)
+            where = source.locate(path, key=True)
+            message = f"unknown field '{name}' for a {owner}; {_suggest(name, keys)}"
+            code = QnrCode.UNKNOWN_FIELD
+        elif kind == "missing":
+            where = source.locate(path[:-1])
+            message = f"required field '{name}' is missing here; add `{name}: ...`"
+            code = QnrCode.MISSING_FIELD
+        elif kind == "enum":
+            allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+            got = str(error["input"])
+            where = source.locate(path)
+            close = difflib.get_close_matches(got, allowed, n=1, cutoff=0.5)
+            tip = f"did you mean '{close[0]}'? " if close else ""
+            message = f"{name} '{got}' is not allowed; {tip}use one of: {', '.join(allowed)}"
+            code = QnrCode.WRONG_TYPE
+        elif kind == "string_type" and error.get("input") is None and _in_text(path):
+            where = source.locate(path, key=True)
+            message = (
+                f"'{name}' is read as a language code without text: inside {{...}} a comma "
+                "ends a text. Quote texts that contain commas or colons, e.g. "
+                "`es: 'Sí, cuando lo necesita'`"
+            )
+            code = QnrCode.WRONG_TYPE
+        else:
+            where = source.locate(path)
+            got = error.get("input")
+            shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+            message = f"{name}: {error['msg'].lower()} (got {shown}); {_type_hint(kind)}"
+            code = QnrCode.WRONG_TYPE
+        key = (where.file, where.line, where.column)
+        if key in seen:
+            continue
+        seen.add(key)
+        issues.append(_issue(code, message, where))
+    return issues
+
+
+def _file_list(
+    root: YamlDocument, key: str, default: list[str] | None, issues: list[Issue]
+) -> list[tuple[int, str]]:
+    """Read a list of file names (``modules``, ``choice_files``) from questionnaire.yaml."""
+    value = root.data.get(key, default)
+    if value is None:
+        issues.append(
+            _issue(
+                QnrCode.MISSING_FIELD,
+                f"required field '{key}' is missing; list the module files in interview "
+                "order, e.g. `modules: [m0_control.yaml]`",
+                root.locate(()),
+            )
+        )
+        return []
+    if not isinstance(value, list):
+        issues.append(
+            _issue(
+                QnrCode.WRONG_TYPE,
+                f"{key} must be a list of file names (one '- ' line per file)",
+                root.locate((key,)),
+            )
+        )
+        return []
+    names: list[tuple[int, str]] = []
+    listed: set[str] = set()
+    for i, entry in enumerate(value):
+        if not isinstance(entry, str) or not entry.strip():
+            issues.append(
+                _issue(
+                    QnrCode.WRONG_TYPE,
+                    f"{key} entries must be file names such as 'm1_demographics.yaml'",
+                    root.locate((key, i)),
+                )
+            )
+        elif entry in listed:
+            issues.append(
+                _issue(
+                    QnrCode.BAD_STRUCTURE,
+                    f"file '{entry}' is listed twice under {key}; remove one entry",
+                    root.locate((key, i)),
+                )
+            )
+        else:
+            listed.add(entry)
+            names.append((i, entry))
+    return names
+
+
+class _FolderLoader:
+    """Reads the files of one questionnaire folder and assembles the model input."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.issues: list[Issue] = []
+        self.source = SourceMap()
+        self.read_order: list[str] = []
+
+    def _read(self, name: str) -> YamlDocument:
+        doc = read_yaml(self.folder / name, str(self.folder / name))
+        self.read_order.append(doc.file)
+        self.issues.extend(doc.issues)
+        return doc
+
+    def _read_listed(self, key: str, index: int, name: str) -> YamlDocument | None:
+        target = self.folder / name
+        assert self.source.root is not None
+        if not target.is_file():
+            self.issues.append(
+                _issue(
+                    QnrCode.MISSING_FILE,
+                    f"file '{name}' listed under {key} does not exist in {self.folder}; "
+                    "create it or fix the name",
+                    self.source.root.locate((key, index)),
+                )
+            )
+            return None
+        doc = self._read(name)
+        return doc if doc.ok else None
+
+    def _root_data(self, root: YamlDocument) -> dict[str, Any]:
+        data = root.data
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in ROOT_KEYS:
+                out[key] = value
+            else:
+                self.issues.append(
+                    _issue(
+                        QnrCode.UNKNOWN_FIELD,
+                        f"unknown field '{key}' in questionnaire.yaml; {_suggest(key, ROOT_KEYS)}",
+                        root.locate((key,), key=True),
+                    )
+                )
+        out.pop("modules", None)
+        out.pop("choice_files", None)
+        return out
+
+    def _modules(self, root: YamlDocument) -> list[Any]:
+        modules: list[Any] = []
+        for index, name in _file_list(root, "modules", None, self.issues):
+            doc = self._read_listed("modules", index, name)
+            if doc is None:
+                continue
+            if not isinstance(doc.data, dict):
+                self.issues.append(
+                    _issue(
+                        QnrCode.BAD_STRUCTURE,
+                        "a module file holds one group as a mapping (name, label, items); "
+                        "remove the leading '- ' or wrap the content under those keys",
+                        doc.locate(()),
+                    )
+                )
+                continue
+            self.source.modules.append(doc)
+            modules.append(_expressions_as_text(doc.data))
+        return modules
+
+    def _choice_lists(self, root: YamlDocument) -> dict[str, Any]:
+        lists: dict[str, Any] = {}
+        explicit = "choice_files" in root.data
+        for index, name in _file_list(root, "choice_files", ["choices.yaml"], self.issues):
+            if not explicit and not (self.folder / name).is_file():
+                continue
+            doc = self._read_listed("choice_files", index, name)
+            if doc is None:
+                continue
+            if not isinstance(doc.data, dict):
+                self.issues.append(
+                    _issue(
+                        QnrCode.BAD_STRUCTURE,
+                        "a choice file maps each list name to its definition "
+                        "(`yes_no: {choices: [...]}`)",
+                        doc.locate(()),
+                    )
+                )
+                continue
+            for list_name, definition in doc.data.items():
+                if list_name in lists:
+                    first = self.source.choice_lists[list_name]
+                    self.issues.append(
+                        _issue(
+                            QnrCode.DUPLICATE_LIST,
+                            f"choice list '{list_name}' is already defined in {first.file}; "
+                            "rename or remove one of them",
+                            doc.locate((list_name,), key=True),
+                        )
+                    )
+                    continue
+                if not isinstance(definition, dict):
+                    self.issues.append(
+                        _issue(
+                            QnrCode.BAD_STRUCTURE,
+                            f"choice list '{list_name}' must be a mapping with a `choices:` "
+                            "list (and optional dont_know / refused / not_applicable codes)",
+                            doc.locate((list_name,)),
+                        )
+                    )
+                    continue
+                self.source.choice_lists[list_name] = doc
+                lists[list_name] = {**definition, "name": list_name}
+        return lists
+
+    def load(self) -> LoadResult:
+        root = self._read(ROOT_FILE)
+        if not root.ok:
+            return LoadResult(None, Issues(self.issues))
+        self.source.root = root
+        if not isinstance(root.data, dict):
+            self.issues.append(
+                _issue(
+                    QnrCode.BAD_STRUCTURE,
+                    "questionnaire.yaml must be a mapping of `key: value` lines "
+                    "(id, version, title, languages, default_language, modules)",
+                    root.locate(()),
+                )
+            )
+            return LoadResult(None, Issues(self.issues), self.source)
+        data = self._root_data(root)
+        if isinstance(data.get("instance_name"), int | float):
+            data["instance_name"] = str(data["instance_name"])
+        data["modules"] = self._modules(root)
+        data["choice_lists"] = self._choice_lists(root)
+        files_ok = not any(i.severity is Severity.ERROR for i in self.issues)
+        questionnaire: Questionnaire | None = None
+        try:
+            questionnaire = Questionnaire.model_validate(data)
+        except ValidationError as err:
+            self.issues.extend(_validation_issues(err, self.source))
+        if questionnaire is not None and files_ok:
+            self.issues.extend(lint_questionnaire(questionnaire, self.source))
+        has_errors = any(i.severity is Severity.ERROR for i in self.issues)
+        return LoadResult(
+            None if has_errors else questionnaire,
+            Issues(self._ordered(self.issues)),
+            self.source,
+        )
+
+    def _ordered(self, issues: list[Issue]) -> list[Issue]:
+        ranks = {f: r for r, f in enumerate(self.read_order)}
+        return sorted(
+            issues,
+            key=lambda i: (
+                ranks.get(i.location.file, len(ranks)),
+                i.location.line or 0,
+                i.location.column if isinstance(i.location.column, int) else 0,
+                i.code,
+            ),
+        )
+
+
+def check_folder(path: Path) -> None:
+    """Raise :class:`InputError` (code QNR000) unless ``path`` is a questionnaire folder."""
+    if not path.exists():
+        problem = f"{path} does not exist; give the path of a questionnaire folder"
+    elif not path.is_dir():
+        problem = (
+            f"{path} is not a folder; give the folder that holds questionnaire.yaml "
+            "(e.g. questionnaires/regional-inmate/1.0.0)"
+        )
+    elif not (path / ROOT_FILE).is_file():
+        problem = f"{path} has no {ROOT_FILE}; give the folder of one questionnaire version"
+    else:
+        return
+    raise InputError(Issue(QnrCode.NOT_A_FOLDER.value, problem, Location(str(path))))
+
+
+def load_questionnaire(path: Path) -> LoadResult:
+    """Load a questionnaire folder, collecting every problem.
+
+    Args:
+        path: The folder holding ``questionnaire.yaml``.
+
+    Returns:
+        The questionnaire (``None`` if any error was found) and every issue, each with a
+        ``QNR`` (or expression ``EXP``) code and a ``file:line:column`` location.
+
+    Raises:
+        InputError: The path is missing, not a folder, or has no questionnaire.yaml (QNR000).
+    """
+    path = Path(path)
+    check_folder(path)
+    return _FolderLoader(path).load()
+
+
+def load_questionnaire_or_raise(path: Path) -> Questionnaire:
+    """Load a questionnaire folder and return it, or raise with every error found.
+
+    Warnings do not prevent loading.
+
+    Raises:
+        InputError: The folder cannot be read or the questionnaire has errors.
+    """
+    result = load_questionnaire(path)
+    if result.questionnaire is None:
+        raise InputError(result.issues.errors)
+    return result.questionnaire
+
+
+__all__ = [
+    "LoadResult",
+    "QuestionType",
+    "check_folder",
+    "load_questionnaire",
+    "load_questionnaire_or_raise",
+]

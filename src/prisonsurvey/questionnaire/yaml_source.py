@@ -1,0 +1,285 @@
+"""Read one YAML file into plain Python data plus the position of every node.
+
+The file is composed with ruamel.yaml's safe pipeline (scanner, parser, composer), which keeps
+the start mark of every node, and converted here into dicts, lists and scalars. On the way the
+conversion records, for every path such as ``("items", 3, "label", "en")``, the 1-based line
+and column of the value and (for mapping entries) of the key, so that any later problem found
+in the data can be reported as ``file:line:column``.
+
+File-level problems are collected as issues rather than raised: bytes that are not UTF-8, tab
+characters in indentation, YAML syntax errors, duplicate keys and empty files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from prisonsurvey.errors import Issue, Location
+from prisonsurvey.questionnaire.codes import QnrCode
+
+YamlPath = tuple[str | int, ...]
+"""Keys and list indexes leading from a document's root to one node."""
+
+_STR = "tag:yaml.org,2002:str"
+_CONSTRUCTED = frozenset(
+    {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+)
+_NULL = "tag:yaml.org,2002:null"
+
+
+@dataclass
+class YamlDocument:
+    """A YAML file read into plain data, with the position of every node.
+
+    Attributes:
+        file: The file as it is named in issues.
+        data: The content: dicts, lists, str, int, float, bool or None. ``None`` when the
+            file could not be read.
+        values: 1-based ``(line, column)`` of the value at each path.
+        keys: 1-based ``(line, column)`` of the key of each mapping entry, by the entry's path.
+        shifts: For single-line scalars, how many characters precede the text itself
+            (1 for quoted scalars, 0 for plain ones): lets an offset inside an expression
+            be turned into a column.
+        issues: Problems found while reading.
+    """
+
+    file: str
+    data: Any = None
+    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    shifts: dict[YamlPath, int] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file was read (its data may still be wrong)."""
+        return not self.issues and self.data is not None
+
+    def locate(self, path: YamlPath, *, key: bool = False) -> Location:
+        """Return where the node at ``path`` is, or its nearest existing ancestor.
+
+        Args:
+            path: Keys and indexes from the root.
+            key: Point at the key of a mapping entry rather than at its value.
+        """
+        if key and path in self.keys:
+            line, col = self.keys[path]
+            return Location(self.file, line, col)
+        probe = path
+        while probe not in self.values and probe:
+            probe = probe[:-1]
+        if probe in self.values:
+            line, col = self.values[probe]
+            return Location(self.file, line, col)
+        return Location(self.file, 1, 1)
+
+    def locate_offset(self, path: YamlPath, offset: int | None) -> Location:
+        """Return where character ``offset`` of the scalar at ``path`` is.
+
+        Falls back to the start of the scalar when the scalar spans several lines (block or
+        folded text) or the offset is unknown.
+        """
+        where = self.locate(path)
+        shift = self.shifts.get(path)
+        if offset is None or shift is None or where.line is None:
+            return where
+        assert isinstance(where.column, int)
+        return Location(self.file, where.line, where.column + shift + offset)
+
+
+def _issue(code: QnrCode, message: str, file: str, line: int, column: int) -> Issue:
+    return Issue(code.value, message, Location(file, line, column))
+
+
+def _decode(raw: bytes, file: str) -> tuple[str | None, list[Issue]]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        start = err.start
+        line = raw.count(b"\n", 0, start) + 1
+        column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        guess = ""
+        try:
+            raw.decode("cp1252")
+            guess = " It looks like Latin-1 / Windows-1252."
+        except UnicodeDecodeError:
+            pass
+        message = (
+            f"file is not UTF-8: byte 0x{raw[start]:02X} at line {line}, byte {column} "
+            f"(offset {start}) is not valid UTF-8.{guess} Re-save the file as UTF-8, e.g. "
+            f"`iconv -f latin1 -t utf-8 '{Path(file).name}' > fixed.yaml` and replace it"
+        )
+        return None, [_issue(QnrCode.NOT_UTF8, message, file, line, column)]
+
+
+def _tabs(text: str, file: str) -> list[Issue]:
+    first: tuple[int, int] | None = None
+    count = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent:
+            count += 1
+            if first is None:
+                first = (number, indent.index("\t") + 1)
+    if first is None:
+        return []
+    more = f" ({count} lines in this file)" if count > 1 else ""
+    message = (
+        f"tab character in indentation{more}; YAML indentation must use spaces. "
+        "Replace each tab with spaces (e.g. 2 per level)"
+    )
+    return [_issue(QnrCode.TAB, message, file, first[0], first[1])]
+
+
+def _syntax_issue(err: YAMLError, file: str) -> Issue:
+    line, column = 1, 1
+    problem = str(err)
+    if isinstance(err, MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        if mark is not None:
+            line, column = mark.line + 1, mark.column + 1
+        parts = [p for p in (err.context, err.problem) if p]
+        problem = ": ".join(parts) if parts else problem
+    message = (
+        f"YAML syntax error: {problem}. Check the indentation of this line and the one "
+        "above, close every bracket or quote, and quote texts containing ': ' or starting "
+        "with '*', '&', '!', '%', '@' or '`'"
+    )
+    return _issue(QnrCode.YAML_SYNTAX, message, file, line, column)
+
+
+class _Builder:
+    """Turn a composed node tree into plain data while recording positions."""
+
+    def __init__(self, doc: YamlDocument, constructor: Any) -> None:
+        self.doc = doc
+        self.constructor = constructor
+
+    def build(self, node: Node, path: YamlPath) -> Any:
+        mark = node.start_mark
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        return None  # pragma: no cover - the composer yields only the three kinds above
+
+    def _scalar(self, node: ScalarNode, path: YamlPath) -> Any:
+        if node.start_mark.line == node.end_mark.line and node.style in (None, "'", '"'):
+            self.doc.shifts[path] = 0 if node.style is None else 1
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag in _CONSTRUCTED:
+            try:
+                return self.constructor.construct_object(node, deep=True)
+            except YAMLError:
+                return node.value
+        return node.value  # timestamps and other tags keep their source text
+
+    def _mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            if not isinstance(key_node, ScalarNode):
+                self.doc.issues.append(
+                    _issue(
+                        QnrCode.WRONG_TYPE,
+                        "a key must be a plain name, not a list or mapping",
+                        self.doc.file,
+                        *where,
+                    )
+                )
+                continue
+            key = str(key_node.value)
+            if key in first_seen:
+                self.doc.issues.append(
+                    _issue(
+                        QnrCode.DUPLICATE_KEY,
+                        f"key '{key}' appears twice in this mapping (first at line "
+                        f"{first_seen[key]}); remove one of them or rename it",
+                        self.doc.file,
+                        *where,
+                    )
+                )
+                continue
+            first_seen[key] = where[0]
+            self.doc.keys[(*path, key)] = where
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+
+def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Read one YAML file, collecting every file-level problem.
+
+    Args:
+        path: The file to read.
+        display: How to name the file in issues (defaults to ``str(path)``).
+
+    Returns:
+        The document. ``data`` is ``None`` if the file could not be read; issues say why.
+    """
+    file = display if display is not None else str(path)
+    doc = YamlDocument(file)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        doc.issues.append(
+            _issue(
+                QnrCode.MISSING_FILE,
+                f"cannot read file: {err.strerror}; check that it exists and is readable",
+                file,
+                1,
+                1,
+            )
+        )
+        return doc
+    text, issues = _decode(raw, file)
+    if text is None:
+        doc.issues.extend(issues)
+        return doc
+    return parse_yaml_text(text, file, doc)
+
+
+def parse_yaml_text(text: str, file: str, doc: YamlDocument | None = None) -> YamlDocument:
+    """Parse YAML ``text`` (already decoded) as the content of ``file``."""
+    doc = doc if doc is not None else YamlDocument(file)
+    tab_issues = _tabs(text, file)
+    if tab_issues:
+        doc.issues.extend(tab_issues)
+        return doc
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except YAMLError as err:
+        doc.issues.append(_syntax_issue(err, file))
+        return doc
+    if node is None:
+        doc.issues.append(
+            _issue(
+                QnrCode.EMPTY_FILE,
+                "file is empty (or only comments); write its content or remove it from "
+                "questionnaire.yaml",
+                file,
+                1,
+                1,
+            )
+        )
+        return doc
+    doc.data = _Builder(doc, yaml.constructor).build(node, ())
+    return doc
