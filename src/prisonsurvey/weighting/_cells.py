@@ -65,12 +65,15 @@ class CellIndex:
 
 
 def cell_index(data: pd.DataFrame, variables: Sequence[str]) -> CellIndex:
-    """Cross-classify rows by ``variables`` (missing values must have been rejected before)."""
+    """Cross-classify rows by ``variables``; a missing value is a level of its own (``None``)."""
     n = len(data)
     codes: list[IntArray] = []
     levels: list[list[object]] = []
     for v in variables:
         c, lv = encode(data[v])
+        if (c < 0).any():
+            c = np.where(c < 0, len(lv), c)
+            lv = [*lv, None]
         codes.append(c)
         levels.append(lv)
     radix = 1

@@ -87,9 +87,7 @@ def solve(
     return sol
 
 
-def margin_check(
-    t: FloatArray, margins: Sequence[CellMargin]
-) -> list[dict[str, Any]]:
+def margin_check(t: FloatArray, margins: Sequence[CellMargin]) -> list[dict[str, Any]]:
     """Target, achieved total and relative error of every level of every margin."""
     rows: list[dict[str, Any]] = []
     for m in margins:

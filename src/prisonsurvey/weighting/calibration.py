@@ -83,7 +83,8 @@ def rake(
     scale = np.maximum(np.abs(t2).max(axis=0), 1e-300)
     converged = np.zeros(t2.shape[1], dtype=bool)
     it = 0
-    for it in range(1, max_iter + 1):
+    for _ in range(max_iter):
+        it += 1
         previous = current
         for m in margins:
             f = poststratify(current, m)
@@ -156,7 +157,8 @@ def g_calibrate(
     converged = np.zeros(k, dtype=bool)
     g = np.ones_like(t2)
     it = 0
-    for it in range(1, max_iter + 1):
+    for _ in range(max_iter):
+        it += 1
         u = x @ lam
         g, d = _g_and_derivative(u, calfun, bounds)
         misfit = pop[:, None] - x.T @ (t2 * g)
@@ -174,9 +176,7 @@ def g_calibrate(
     return Solution(g, it, converged)
 
 
-def trim_g(
-    g: FloatArray, t: FloatArray, limits: tuple[float, float]
-) -> FloatArray:
+def trim_g(g: FloatArray, t: FloatArray, limits: tuple[float, float]) -> FloatArray:
     """Clip ``g`` to ``limits`` and spread the trimmed weight additively over untrimmed cells.
 
     As R ``calibrate(trim=)``: ``g_i += sum(trimmed weight) / sum(untrimmed weight)`` for units
