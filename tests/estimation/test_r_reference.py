@@ -15,7 +15,7 @@ import pytest
 from prisonsurvey.design.survey_design import SurveyDesign
 from prisonsurvey.estimation import estimate
 
-from . import _reference as R
+from . import _reference as ref
 
 RTOL = 1e-6
 LINEAR_BASE = ("wr", "fpc", "twostage", "nr")
@@ -25,18 +25,18 @@ REPLICATE = ("jkn", "jkn_fpc", "boot", "jkn_cal_raking")
 @cache
 def _design(name: str) -> SurveyDesign:
     if name in LINEAR_BASE:
-        return R.base_design(name)
+        return ref.base_design(name)
     if name in REPLICATE:
-        return R.replicate_design(name)
-    return R.calibrated_design(name)
+        return ref.replicate_design(name)
+    return ref.calibrated_design(name)
 
 
 @cache
 def _table(name: str, stat: str, by: str | None, df: str) -> dict[str, dict[str, Any]]:
     design = _design(name)
-    cols = R.BYS[by] if by else []
-    variables = R.BIN + R.NUM + ([] if by or name in REPLICATE else R.FAC)
-    frame = estimate(design, R.data(), variables, stat=stat, by=cols, df=df).to_frame()
+    cols = ref.BYS[by] if by else []
+    variables = ref.BIN + ref.NUM + ([] if by or name in REPLICATE else ref.FAC)
+    frame = estimate(design, ref.data(), variables, stat=stat, by=cols, df=df).to_frame()
     variance = "linearization" if design.replicates is None else str(design.replicates.method)
     out: dict[str, dict[str, Any]] = {}
     for row in frame.to_dict("records"):
@@ -54,7 +54,7 @@ def _close(actual: float, expected: float) -> bool:
     return bool(np.isclose(actual, expected, rtol=RTOL, atol=0.0))
 
 
-STAT_RECORDS = [r for r in R.records() if r["stat"] in ("mean", "total")]
+STAT_RECORDS = [r for r in ref.records() if r["stat"] in ("mean", "total")]
 
 
 @pytest.mark.parametrize("rec", STAT_RECORDS, ids=[r["id"] for r in STAT_RECORDS])
@@ -86,14 +86,14 @@ def test_domain_degrees_of_freedom(rec: dict[str, Any]) -> None:
 
 
 CI_MAP = {"logit": "logit", "xlogit": "logit", "beta": "beta", "asin": "asin", "mean": "wald"}
-CIPROP = [r for r in R.records() if r["stat"] == "ciprop"]
+CIPROP = [r for r in ref.records() if r["stat"] == "ciprop"]
 
 
 @cache
 def _ciprop(by: str | None, method: str) -> dict[tuple[str, str], dict[str, Any]]:
-    cols = R.BYS[by] if by else []
+    cols = ref.BYS[by] if by else []
     frame = estimate(
-        _design("wr"), R.data(), R.BIN, stat="mean", by=cols, ci=method, df="domain"
+        _design("wr"), ref.data(), ref.BIN, stat="mean", by=cols, ci=method, df="domain"
     ).to_frame()
     return {
         (row["variable"], "|".join(str(row[c]) for c in cols)): row
