@@ -71,3 +71,11 @@ def where(issues: object) -> list[Where]:
         loc = issue.location
         out.append((issue.code, Path(loc.file).name, loc.line, loc.column))
     return out
+
+
+HEADER = "name: m1\nlabel: {es: Módulo, en: Module}\nitems:\n"
+
+
+def module(items: str) -> str:
+    """A module file ``m1`` whose items (indented by 2) start on line 4."""
+    return HEADER + items

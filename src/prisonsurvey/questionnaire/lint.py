@@ -164,7 +164,8 @@ class _Linter:
     def name(self, item: Question | Group, path: ModelPath) -> None:
         name = item.name
         where = (*path, "name")
-        if not NAME_RE.match(name):
+        syntax_ok = NAME_RE.match(name) is not None
+        if not syntax_ok:
             fixed = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "q"
             self.add(
                 QnrCode.NAME_SYNTAX,
@@ -179,7 +180,7 @@ class _Linter:
                 "(Stata and SPSS limit)",
                 where,
             )
-        if name.lower() in RESERVED_NAMES or _STATA_STR_RE.match(name.lower()):
+        if syntax_ok and (name in RESERVED_NAMES or _STATA_STR_RE.match(name)):
             self.add(
                 QnrCode.RESERVED_NAME,
                 f"name '{name}' is a reserved word in Stata, SPSS, R or XPath; choose another "
@@ -289,7 +290,8 @@ class _Linter:
                 f"{q.type.value} question '{q.name}' needs `choices: <list name>`",
                 (*path, "type"),
             )
-        if not q.is_select and q.choices is not None:
+        labelled_calculate = q.type is QuestionType.CALCULATE and q.choices is not None
+        if not q.is_select and q.choices is not None and not labelled_calculate:
             self.add(
                 QnrCode.LIST_ON_NON_SELECT,
                 f"question '{q.name}' is {q.type.value}, so it takes no choice list; remove "
@@ -297,7 +299,7 @@ class _Linter:
                 (*path, "choices"),
                 key=True,
             )
-        if q.is_select and q.choices is not None and q.choices not in lists:
+        if (q.is_select or labelled_calculate) and q.choices and q.choices not in lists:
             close = difflib.get_close_matches(q.choices, list(lists), n=1, cutoff=0.6)
             tip = f"did you mean '{close[0]}'?" if close else "define it in a choice file"
             self.add(
@@ -355,14 +357,18 @@ class _Linter:
             for field in fields:
                 text: Text = getattr(item, field)
                 for lang, value in text.items():
-                    for ref in TEXT_REF_RE.findall(value):
-                        if ref not in names:
-                            self.add(
-                                QnrCode.UNKNOWN_TEXT_REFERENCE,
+                    for match in TEXT_REF_RE.finditer(value):
+                        ref = match.group(1)
+                        if ref in names:
+                            continue
+                        self.issues.append(
+                            Issue(
+                                QnrCode.UNKNOWN_TEXT_REFERENCE.value,
                                 f"{field} of '{item.name}' shows ${{{ref}}}, but there is no "
-                                "question of that name",
-                                (*path, field, lang),
+                                "question of that name; fix the name or remove it",
+                                self.source.locate_offset((*path, field, lang), match.start()),
                             )
+                        )
 
     def run(self) -> list[Issue]:
         self.identity()
