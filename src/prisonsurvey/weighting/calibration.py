@@ -109,7 +109,7 @@ def _g_and_derivative(
         d = g.copy()
     else:
         a = (hi - lo) / ((hi - 1.0) * (1.0 - lo))
-        e = np.exp(np.clip(a * u, -700.0, 700.0))
+        e = np.exp(np.clip(a * u, -300.0, 300.0))
         den = (hi - 1.0) + (1.0 - lo) * e
         g = (lo * (hi - 1.0) + hi * (1.0 - lo) * e) / den
         d = a * e * (1.0 - lo) * (hi - 1.0) * (hi - lo) / den**2

@@ -1,0 +1,93 @@
+"""The regional standard chain (weights/regional-standard.yaml) on the reference sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from prisonsurvey.weighting import apply_spec, load_spec
+
+SPEC = Path(__file__).resolve().parents[2] / "weights" / "regional-standard.yaml"
+
+
+@pytest.fixture(scope="module")
+def full_sample(sample_all: pd.DataFrame) -> pd.DataFrame:
+    d = sample_all.copy()
+    d["eligible"] = 1
+    d["facility_responded"] = 1
+    return d
+
+
+def test_person_nonresponse_equals_reference_nr_weight(
+    full_sample: pd.DataFrame, controls: dict[str, pd.DataFrame]
+) -> None:
+    # gen_data.py's nr_weight: base weight x (facility total / respondent total), per facility
+    spec, doc = load_spec(SPEC)
+    res = apply_spec(full_sample, spec, controls, replicates="none", locate=doc.locate)
+    np.testing.assert_allclose(res.stages["step3"], full_sample["nr_weight"], rtol=1e-12)
+    assert res.replicates is None
+
+
+def test_standard_chain_meets_margins_and_keeps_total(
+    full_sample: pd.DataFrame, controls: dict[str, pd.DataFrame]
+) -> None:
+    spec, doc = load_spec(SPEC)
+    res = apply_spec(full_sample, spec, controls, locate=doc.locate)
+    d = res.diagnostics
+    assert d.max_margin_error < 1e-10
+    w = res.weights.to_numpy()
+    assert w.sum() == pytest.approx(108208, rel=1e-12)  # "total" in prison_controls_5k.json
+    assert (w[full_sample["responded"].to_numpy() == 0] == 0).all()
+    mean = w[w > 0].mean()
+    assert w.max() <= 3.5 * mean * (1 + 1e-12)
+    assert d.final.n == 4964 and d.final.n_zero == 952
+    assert d.final.kish_deff == pytest.approx(4964 * (w**2).sum() / w.sum() ** 2, rel=1e-12)
+    assert d.replicates is not None and d.replicates["replicates"] == 137
+    assert d.to_dict()["final"]["n"] == 4964
+
+
+def test_facility_nonresponse_and_eligibility() -> None:
+    # 2 strata; in stratum A facility 2 refused (placeholder row); one person of unknown
+    # eligibility in facility 1.
+    d = pd.DataFrame(
+        {
+            "stratum": ["A"] * 5 + ["B"] * 2,
+            "facility_id": [1, 1, 1, 2, 3, 4, 4],
+            "pi_f": [0.5, 0.5, 0.5, 0.25, 0.5, 1.0, 1.0],
+            "pi_i": [0.5, 0.5, 0.5, 1.0, 0.5, 0.5, 0.5],
+            "facility_responded": [1, 1, 1, 0, 1, 1, 1],
+            "eligible": [1, 0, None, None, 1, 1, 1],
+            "responded": [1, 0, 0, 0, 1, 1, 1],
+        }
+    )
+    spec = {
+        "name": "t",
+        "base_weight": {"probabilities": ["pi_f", "pi_i"]},
+        "steps": [
+            {
+                "type": "nonresponse",
+                "level": "facility",
+                "responded": "facility_responded",
+                "unit": "facility_id",
+                "unit_probability": "pi_f",
+                "classes": ["stratum"],
+            },
+            {"type": "eligibility", "status": "eligible", "classes": ["stratum"]},
+            {"type": "nonresponse", "responded": "responded", "classes": ["stratum"]},
+        ],
+        "replicates": {"method": "none"},
+    }
+    from prisonsurvey.weighting import WeightingSpec
+
+    res = apply_spec(d, WeightingSpec.model_validate(spec), {})
+    # facility step in A: (2 + 4 + 2) / (2 + 2) = 2 for facilities 1 and 3; 0 for facility 2
+    s1 = res.stages["step1"].to_numpy()
+    np.testing.assert_allclose(s1, [8, 8, 8, 0, 8, 2, 2])
+    # eligibility in A: all 32 spread over known (8 + 8 + 8) -> x 4/3, unknown -> 0,
+    # ineligible row -> 0 (out of scope)
+    s2 = res.stages["step2"].to_numpy()
+    np.testing.assert_allclose(s2, [32 / 3, 0, 0, 0, 32 / 3, 2, 2])
+    np.testing.assert_allclose(res.weights.to_numpy(), s2)
