@@ -244,7 +244,7 @@ def _timestamps(values: pd.Series | None, n: int) -> pd.Series:
 
 def _text(values: pd.Series | None, n: int) -> pd.Series:
     if values is None:
-        return pd.Series([None] * n, dtype=object).astype("str")
+        return pd.Series([None] * n, dtype="str")
     s = values.astype(str).str.strip()
     return s.mask(s == "")
 
@@ -286,7 +286,7 @@ def type_table(q: Questionnaire, table: RawTable, cmap: ColumnMap) -> TypedTable
         out["_submitted_at"] = _timestamps(system("_submitted_at"), n)
         review = _text(system("_review_state"), n)
         if table.format == KOBO:
-            review = review.map(lambda v: KOBO_REVIEW.get(v, v) if isinstance(v, str) else v)
+            review = review.replace(KOBO_REVIEW)
         if table.format == PLAIN and table.column("_review_state") is not None:
             review = _text(table.column("_review_state"), n)
         out["_review_state"] = review.fillna("received").astype(str)

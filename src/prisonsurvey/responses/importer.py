@@ -31,7 +31,7 @@ from prisonsurvey.project import Project
 from prisonsurvey.questionnaire.model import Group, Questionnaire
 from prisonsurvey.responses.columns import map_columns
 from prisonsurvey.responses.harmonise import TypedTable, repeat_parents, type_table
-from prisonsurvey.responses.sources import KOBO, RawTable, read_any
+from prisonsurvey.responses.sources import CENTRAL, KOBO, RawTable, read_any
 from prisonsurvey.responses.store import Store, table_name
 
 Progress = Callable[[str, int, int], None]
@@ -272,7 +272,7 @@ def import_files(
     parents = repeat_parents(q)
     tables: list[RawTable] = []
     errors: list[Issue] = []
-    origins: list[int] = []
+    origins: list[str] = []
     for n, path in enumerate(paths):
         if progress:
             progress("reading", n, len(paths))
@@ -282,7 +282,13 @@ def import_files(
             errors.extend(exc.issues)
             continue
         tables.extend(got)
-        origins.extend([n] * len(got))
+        # Central's root and repeat CSVs, unzipped side by side, are one export
+        same_export = (
+            Path(path).parent
+            if all(t.format == CENTRAL and Path(path).suffix.lower() == ".csv" for t in got)
+            else path
+        )
+        origins.extend([str(same_export)] * len(got))
     check_errors, notes = _check_tables(q, project, tables)
     errors.extend(check_errors)
     if errors:
