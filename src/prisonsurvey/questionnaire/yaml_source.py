@@ -147,8 +147,13 @@ def _syntax_issue(err: YAMLError, file: str) -> Issue:
         mark = err.problem_mark or err.context_mark
         if mark is not None:
             line, column = mark.line + 1, mark.column + 1
-        parts = [p for p in (err.context, err.problem) if p]
-        problem = ": ".join(parts) if parts else problem
+        problem = err.problem or problem
+        context = err.context_mark
+        if err.context and context is not None and context is not mark:
+            problem += (
+                f" ({err.context} that starts at line {context.line + 1}, "
+                f"column {context.column + 1})"
+            )
     message = (
         f"YAML syntax error: {problem}. Check the indentation of this line and the one "
         "above, close every bracket or quote, and quote texts containing ': ' or starting "
