@@ -73,6 +73,7 @@ def test_current_select_one():
         ("${age} > 1 and frobnicate(${age})", "EXP004", 15),
         (". > 1", "EXP013", 0),
         ("age > 1", "EXP014", 0),
+        ("count(1) > 1", "EXP015", 0),
     ],
 )
 def test_resolve_errors(source, code, offset):

@@ -17,6 +17,7 @@ CODES: dict[str, str] = {
     "EXP012": "unknown choice",
     "EXP013": "'.' used where there is no current answer",
     "EXP014": "bare name where a ${reference} is expected",
+    "EXP015": "count() of something that is not a ${reference}",
     "EXP020": "function cannot be evaluated on a table",
 }
 """Every code an :class:`ExpressionError` can carry, with a short title."""

@@ -55,6 +55,7 @@ from prisonsurvey.questionnaire.expressions.values import (
 )
 
 _NUMERIC_KINDS = ("num", "date")
+_MAX_DAYS = 106_000.0
 
 
 def _tokens(text: str) -> list[str]:
@@ -64,9 +65,9 @@ def _tokens(text: str) -> list[str]:
 def _js_round(x: float, digits: float) -> float:
     if math.isnan(x) or math.isnan(digits):
         return math.nan
-    mult = 10.0**digits
+    mult = np.power(10.0, np.float64(digits))
     sign = -1.0 if x < 0 else 1.0
-    return float(math.floor(abs(x) * mult + 0.5) / mult * sign)
+    return float(np.floor(abs(x) * mult + 0.5) / mult * sign)
 
 
 class _Evaluator:
@@ -184,6 +185,10 @@ class _Evaluator:
     def args(self, node: Call) -> list[Value]:
         return [self.eval(a) for a in node.args]
 
+    def first(self, node: Call) -> Value:
+        """The first argument, or the current answer when there is none (``string-length()``)."""
+        return self.eval(node.args[0] if node.args else Current(offset=node.offset))
+
     def today_days(self) -> float:
         return date_days(self.today if self.today is not None else dt.date.today())
 
@@ -286,7 +291,7 @@ def _count(ev: _Evaluator, node: Call) -> Value:
     (a,) = ev.args(node)
     if a.kind != "node":
         raise ExpressionError(
-            "EXP011", "count() needs a repeat or question ${name}", max(node.offset, 0)
+            "EXP015", "count() needs a repeat or question ${name}", max(node.offset, 0)
         )
     if a.is_numeric_node():
         return Value.number(np.nan_to_num(a.to_num(), nan=0.0))
@@ -321,18 +326,32 @@ def _str2(fn: Callable[[str, str], object], otype: str) -> _Impl:
     return impl
 
 
+_LEADING_INT = re.compile(r"\s*([+-]?\d+)")
+
+
+def _parse_int(text: str) -> int | None:
+    m = _LEADING_INT.match(text)
+    return int(m.group(1)) if m else None
+
+
 def _substr(ev: _Evaluator, node: Call) -> Value:
+    """``substr(s, start, end)``: 0-based, end excluded, negative positions count from the end."""
     vals = ev.args(node)
-    end = vals[2].to_num() if len(vals) > 2 else np.asarray(np.inf)
+    end = vals[2].to_str() if len(vals) > 2 else Value.string("").data
 
-    def cut(s: str, start: float, stop: float) -> str:
-        if math.isnan(start):
+    def cut(s: str, start_text: str, end_text: str) -> str:
+        n = len(s)
+        start = _parse_int(start_text)
+        stop = _parse_int(end_text) if len(vals) > 2 else n
+        if n == 0 or start is None or stop is None:
             return ""
-        lo = max(int(start), 0)
-        hi = len(s) if math.isinf(stop) or math.isnan(stop) else max(int(stop), 0)
-        return s[lo:hi]
+        start = start + n if start < 0 else start
+        stop = stop + n if stop < 0 else stop
+        start = min(max(0, start), n)
+        stop = min(max(0, stop), n)
+        return s[start:stop] if start <= stop else ""
 
-    return Value.string(map_unique(cut, [vals[0].to_str(), vals[1].to_num(), end], "object"))
+    return Value.string(map_unique(cut, [vals[0].to_str(), vals[1].to_str(), end], "object"))
 
 
 def _minmax(fn: Callable[[Array, Array], Array]) -> _Impl:
@@ -380,7 +399,7 @@ def _const(make: Callable[[_Evaluator], Value]) -> _Impl:
 
 def _first(convert: str) -> _Impl:
     def impl(ev: _Evaluator, node: Call) -> Value:
-        (a,) = ev.args(node)
+        a = ev.first(node)
         if convert == "num":
             return Value.number(a.to_num())
         if convert == "str":
@@ -401,7 +420,7 @@ _FUNCTIONS: dict[str, _Impl] = {
     "count-selected": _count_selected,
     "selected-at": _selected_at,
     "string-length": lambda ev, node: Value.number(
-        map_unique(lambda s: float(len(s)), [ev.eval(node.args[0]).to_str()], "float64")
+        map_unique(lambda s: float(len(s)), [ev.first(node).to_str()], "float64")
     ),
     "if": _if,
     "coalesce": _coalesce,
@@ -439,7 +458,7 @@ _FUNCTIONS: dict[str, _Impl] = {
     "substring-after": _str2(lambda a, b: a[a.find(b) + len(b) :] if b in a else "", "object"),
     "substr": _substr,
     "normalize-space": lambda ev, node: Value.string(
-        map_unique(_normalize, [ev.eval(node.args[0]).to_str()], "object")
+        map_unique(_normalize, [ev.first(node).to_str()], "object")
     ),
     "floor": _unary_num(np.floor),
     "ceiling": _unary_num(np.ceil),
@@ -468,10 +487,10 @@ def _to_series(value: Value, n: int, index: pd.Index) -> pd.Series:
     if value.kind == "num":
         return pd.Series(np.array(data, dtype=np.float64), index=index, dtype=np.float64)
     if value.kind == "date":
-        with np.errstate(invalid="ignore"):
-            ns = np.round(np.asarray(data, dtype=np.float64) * 86_400e9)
-        out = pd.to_datetime(pd.Series(ns, index=index), unit="ns")
-        return out
+        days = np.asarray(data, dtype=np.float64)
+        # Dates pandas cannot hold (outside 1677-2262) become NaT.
+        ms = np.where(np.abs(days) < _MAX_DAYS, np.round(days * 86_400_000.0), np.nan)
+        return pd.to_datetime(pd.Series(ms, index=index), unit="ms").astype("datetime64[ns]")
     out_obj = np.empty(n, dtype=object)
     out_obj[:] = data
     return pd.Series(out_obj, index=index, dtype=object)
@@ -502,4 +521,6 @@ def evaluate(
             ``current`` (EXP013), or a function cannot be evaluated on a table (EXP020).
     """
     ev = _Evaluator(data, current, today)
-    return _to_series(ev.eval(expr), len(data), data.index)
+    # Division by zero, overflow and NaN follow IEEE rules silently, as in ODK.
+    with np.errstate(all="ignore"):
+        return _to_series(ev.eval(expr), len(data), data.index)

@@ -189,6 +189,9 @@ class _Resolver:
             return node
         if node.name in ("selected", "count-selected", "selected-at"):
             return self.visit_selected(node)
+        if node.name == "count" and not isinstance(args[0], Ref | Current):
+            message = "count() counts the entries of a repeat: write count(${name})"
+            self.fail("EXP015", message, node)
         return node
 
     def visit_selected(self, node: Call) -> Expr:
@@ -282,7 +285,8 @@ def resolve(
         ExpressionError: The first problem in source order: unknown reference (EXP010),
             ``selected()``/``count-selected()`` on a question that is not select_multiple
             (EXP011), unknown choice (EXP012), wrong number of arguments (EXP003), unknown
-            function (EXP004), ``.`` without a current answer (EXP013), bare name (EXP014).
+            function (EXP004), ``.`` without a current answer (EXP013), bare name (EXP014),
+            ``count()`` of something other than a reference (EXP015).
     """
     resolver = _Resolver(variables, current, attributes)
     out = resolver.visit(expr)

@@ -44,7 +44,7 @@ def js_number_text(x: float) -> str:
         return "Infinity" if x > 0 else "-Infinity"
     if x.is_integer() and abs(x) < 1e21:
         return str(int(x))
-    text = repr(x)
+    text = repr(float(x))
     if "e" not in text:
         return text
     mantissa, exp = text.split("e")
@@ -83,9 +83,12 @@ def days_text(days: float) -> str:
     """Write days since the epoch as ODK writes a date (``2024-01-05``) or date-time."""
     if math.isnan(days) or math.isinf(days):
         return ""
-    ts = pd.Timestamp(0) + pd.Timedelta(days=days)
+    try:
+        ts = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=round(days * 86_400_000))
+    except OverflowError:
+        return ""
     if ts.hour == ts.minute == ts.second == ts.microsecond == 0:
-        return ts.strftime("%Y-%m-%d")
+        return ts.date().isoformat()
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}+00:00"
 
 

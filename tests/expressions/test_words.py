@@ -1,0 +1,161 @@
+import pytest
+
+from prisonsurvey.questionnaire.expressions import VarInfo, parse, resolve, to_words, to_xpath
+from prisonsurvey.questionnaire.model import Choice, ChoiceList, QuestionType
+
+LABELS = {"age": "age", "status": "legal status", "care": "Who cares for your children"}
+CHOICE_LABELS = {
+    ("status", "1"): "Pretrial detention",
+    ("status", "2"): "Sentenced",
+    ("care", "3"): "Relatives",
+    ("care", "1"): "Partner",
+}
+
+STATUS = ChoiceList(
+    name="legal_status",
+    choices=(
+        Choice(code=1, name="pretrial", label={"en": "Pretrial detention"}),
+        Choice(code=2, name="sentenced", label={"en": "Sentenced"}),
+    ),
+)
+CARE = ChoiceList(
+    name="caregivers",
+    choices=(
+        Choice(code=1, name="partner", label={"en": "Partner"}),
+        Choice(code=3, name="relatives", label={"en": "Relatives"}),
+    ),
+)
+VARS = {
+    "age": VarInfo(QuestionType.INTEGER),
+    "status": VarInfo(QuestionType.SELECT_ONE, STATUS),
+    "care": VarInfo(QuestionType.SELECT_MULTIPLE, CARE),
+}
+
+
+def words(source, lang):
+    expr = resolve(parse(source), VARS, current=VARS["age"])
+    return to_words(
+        expr,
+        lang,
+        label=LABELS.__getitem__,
+        choice_label=lambda var, code: CHOICE_LABELS[(var, code)],
+    )
+
+
+CASES = {
+    "${age} >= 18": {
+        "en": "age is 18 or more",
+        "es": "age es 18 o más",
+        "pt": "age é 18 ou mais",
+        "fr": "age est 18 ou plus",
+    },
+    "${age} < 18": {
+        "en": "age is less than 18",
+        "es": "age es menor que 18",
+        "pt": "age é menor que 18",
+        "fr": "age est inférieur à 18",
+    },
+    "18 < ${age}": {
+        "en": "age is more than 18",
+        "es": "age es mayor que 18",
+        "pt": "age é maior que 18",
+        "fr": "age est supérieur à 18",
+    },
+    "${age} <= 17.5": {
+        "en": "age is 17.5 or less",
+        "es": "age es 17,5 o menos",
+        "pt": "age é 17,5 ou menos",
+        "fr": "age est 17,5 ou moins",
+    },
+    "${status} = 'pretrial'": {
+        "en": "legal status is Pretrial detention",
+        "es": "legal status es Pretrial detention",
+        "pt": "legal status é Pretrial detention",
+        "fr": "legal status est Pretrial detention",
+    },
+    "${status} != 2": {
+        "en": "legal status is not Sentenced",
+        "es": "legal status no es Sentenced",
+        "pt": "legal status não é Sentenced",
+        "fr": "legal status n'est pas Sentenced",
+    },
+    "selected(${care}, 'relatives')": {
+        "en": "'Relatives' is selected in Who cares for your children",
+        "es": "se marcó 'Relatives' en Who cares for your children",
+        "pt": "'Relatives' está marcado em Who cares for your children",
+        "fr": "'Relatives' est coché dans Who cares for your children",
+    },
+    "not(selected(${care}, 'partner'))": {
+        "en": "'Partner' is not selected in Who cares for your children",
+        "es": "no se marcó 'Partner' en Who cares for your children",
+        "pt": "'Partner' não está marcado em Who cares for your children",
+        "fr": "'Partner' n'est pas coché dans Who cares for your children",
+    },
+    "${age} >= 18 and ${status} = 1": {
+        "en": "age is 18 or more and legal status is Pretrial detention",
+        "es": "age es 18 o más y legal status es Pretrial detention",
+        "pt": "age é 18 ou mais e legal status é Pretrial detention",
+        "fr": "age est 18 ou plus et legal status est Pretrial detention",
+    },
+    "(${age} < 18 or ${age} > 60) and ${status} = 2": {
+        "en": "(age is less than 18 or age is more than 60) and legal status is Sentenced",
+        "es": "(age es menor que 18 o age es mayor que 60) y legal status es Sentenced",
+        "pt": "(age é menor que 18 ou age é maior que 60) e legal status é Sentenced",
+        "fr": "(age est inférieur à 18 ou age est supérieur à 60) et legal status est Sentenced",
+    },
+    "${age} = ''": {
+        "en": "age is not answered",
+        "es": "age no tiene respuesta",
+        "pt": "age não foi respondida",
+        "fr": "age est sans réponse",
+    },
+    "${age} != ''": {
+        "en": "age is answered",
+        "es": "age tiene respuesta",
+        "pt": "age foi respondida",
+        "fr": "age a une réponse",
+    },
+    "count-selected(${care}) >= 2": {
+        "en": "the number of options selected in Who cares for your children is 2 or more",
+        "es": "el número de opciones marcadas en Who cares for your children es 2 o más",
+        "pt": "o número de opções marcadas em Who cares for your children é 2 ou mais",
+        "fr": "le nombre d'options cochées dans Who cares for your children est 2 ou plus",
+    },
+    ". >= 18 and . <= 99": {
+        "en": "the answer is 18 or more and the answer is 99 or less",
+        "es": "la respuesta es 18 o más y la respuesta es 99 o menos",
+        "pt": "a resposta é 18 ou mais e a resposta é 99 ou menos",
+        "fr": "la réponse est 18 ou plus et la réponse est 99 ou moins",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt", "fr"])
+@pytest.mark.parametrize("source", list(CASES))
+def test_common_shapes(source, lang):
+    assert words(source, lang) == CASES[source][lang]
+
+
+def test_without_choice_labels_codes_are_shown():
+    expr = resolve(parse("${status} = 'pretrial'"), VARS)
+    assert to_words(expr, "en", label=LABELS.__getitem__) == "legal status is 1"
+
+
+def test_arithmetic_operands():
+    expr = parse("${age} + 1 > 2 * (${age} - 3)")
+    assert to_words(expr, "en", label=LABELS.__getitem__) == "age + 1 is more than 2 × (age - 3)"
+
+
+def test_dates_relative_to_today():
+    label = {"d": "arrest"}.__getitem__
+    assert to_words(parse("${d} <= today()"), "en", label=label) == "arrest is today or earlier"
+    assert to_words(parse("${d} < today()"), "es", label=label) == "arrest es anterior a hoy"
+
+
+def test_fallback_to_expression_text():
+    expr = parse("regex(${age}, '^1')")
+    assert to_words(expr, "en", label=LABELS.__getitem__) == to_xpath(expr)
+
+
+def test_unknown_language_uses_english():
+    assert words("${age} >= 18", "ht") == "age is 18 or more"
