@@ -1,0 +1,116 @@
+"""File-level entry points used by the CLI: read files, run one library function, write files.
+
+Each returns a JSON-ready dictionary (what the command prints with ``--json``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.weighting import issues
+from prisonsurvey.weighting.apply import apply_spec
+from prisonsurvey.weighting.loader import load_controls, load_spec
+from prisonsurvey.weighting.sampling import select_facilities, select_persons
+from prisonsurvey.weighting.sheets import sheet_html
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV or Parquet data file."""
+    if not path.is_file():
+        issues.fail(issues.SPEC_COLUMN, f"data file {path} does not exist", Location(str(path)))
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        issues.fail(issues.SPEC_COLUMN, f"cannot read {path} as CSV: {err}", Location(str(path)))
+
+
+def _in_file(err: InputError, path: Path) -> InputError:
+    fixed = [
+        dataclasses.replace(i, location=dataclasses.replace(i.location, file=str(path)))
+        if not i.location.file and (i.location.row is not None or i.location.column is not None)
+        else i
+        for i in err.issues
+    ]
+    return InputError(Issue(i.code, i.message, i.location, i.severity) for i in fixed)
+
+
+def weight_file(
+    data_path: Path,
+    spec_path: Path,
+    controls_path: Path | None,
+    out_path: Path,
+    replicates: str | None = None,
+) -> dict[str, Any]:
+    """Weight a data file as a specification says and write it with weight columns.
+
+    Returns:
+        ``{"output", "rows", "weight", "replicates", "diagnostics"}``.
+    """
+    spec, doc = load_spec(spec_path)
+    controls = load_controls(controls_path) if controls_path is not None else {}
+    data = read_table(data_path)
+    try:
+        result = apply_spec(data, spec, controls, replicates=replicates, locate=doc.locate)
+    except InputError as err:
+        raise _in_file(err, data_path) from None
+    out = data.copy()
+    out[spec.output.weight] = result.weights.to_numpy()
+    if result.replicates is not None:
+        reps = result.replicate_frame(spec.output.replicate_prefix)
+        out = pd.concat([out, reps], axis=1)
+    out.to_csv(out_path, index=False, float_format="%.17g")
+    return {
+        "output": str(out_path),
+        "rows": len(out),
+        "weight": spec.output.weight,
+        "replicates": 0 if result.replicates is None else result.replicates.n_replicates,
+        "diagnostics": result.diagnostics.to_dict(),
+    }
+
+
+def sample_facilities_file(
+    frame_path: Path, spec_path: Path, out_path: Path, seed: int
+) -> dict[str, Any]:
+    """Draw the facility sample from a frame file and write the frame with the selection."""
+    spec, _ = load_spec(spec_path)
+    frame = read_table(frame_path)
+    try:
+        sample = select_facilities(frame, spec.sampling.facilities, seed)
+    except InputError as err:
+        raise _in_file(err, frame_path) from None
+    sample.frame.to_csv(out_path, index=False, float_format="%.17g")
+    return {
+        "output": str(out_path),
+        "seed": seed,
+        "selected": int(np.sum(sample.frame["selected"])),
+        "strata": sample.strata,
+    }
+
+
+def sample_persons_file(
+    facility: str,
+    roster_count: int,
+    take: int,
+    seed: int,
+    out_path: Path,
+    html_path: Path | None = None,
+    reserve: int = 5,
+) -> dict[str, Any]:
+    """Write a stage-2 selection sheet as CSV (and optionally printable HTML)."""
+    sheet = select_persons(facility, roster_count, take, seed, reserve)
+    sheet.lines.to_csv(out_path, index=False)
+    if html_path is not None:
+        html_path.write_text(sheet_html(sheet), encoding="utf-8")
+    return {
+        "output": str(out_path),
+        "html": str(html_path) if html_path else None,
+        **sheet.to_dict(),
+    }
