@@ -72,26 +72,31 @@ def rake(
     epsilon: float = 1e-10,
     max_iter: int = 200,
 ) -> Solution:
-    """Iterative proportional fitting: post-stratify on each margin in turn until stable.
+    """Iterative proportional fitting: post-stratify on each margin in turn until all are met.
 
-    Convergence is judged as R ``rake()`` does, on the change of the cell totals over one full
-    pass, here relative to the largest cell total.
+    R ``rake()`` stops when a full pass changes the cell totals by less than ``epsilon``; here
+    a pass ends the iteration when every margin is met to ``epsilon`` relative error, which
+    bounds the error of the weights themselves (slow passes can change little while still
+    being off).
     """
     t2 = _as2d(t)
     g = np.ones_like(t2)
     current = t2.copy()
-    scale = np.maximum(np.abs(t2).max(axis=0), 1e-300)
     converged = np.zeros(t2.shape[1], dtype=bool)
     it = 0
     for _ in range(max_iter):
         it += 1
-        previous = current
         for m in margins:
-            f = poststratify(current, m)
-            g *= f
+            g *= poststratify(current, m)
             current = t2 * g
-        change = np.abs(current - previous).max(axis=0) / scale
-        converged = change < epsilon
+        worst = np.zeros(t2.shape[1])
+        for m in margins:
+            sums = group_sum(current, m.codes, m.n_levels)
+            target = m.targets[:, None]
+            err = np.abs(sums - target) / np.maximum(np.abs(target), 1e-300)
+            err = np.where((target == 0) & (sums == 0), 0.0, err)
+            worst = np.maximum(worst, err.max(axis=0))
+        converged = worst < epsilon
         if converged.all():
             break
     return Solution(g, it, converged)
