@@ -130,8 +130,8 @@ def _optional(module: str, name: str) -> Any:
 
 
 def _find_shipped(spec: str, where: Location) -> Questionnaire:
-    finder = _optional("prisonsurvey.questionnaire.load", "find_instrument") or _optional(
-        "prisonsurvey.instruments", "find_instrument"
+    finder = _optional("prisonsurvey.questionnaire.find", "find_instrument") or _optional(
+        "prisonsurvey.questionnaire.load", "find_instrument"
     )
     if finder is None:
         raise InputError(

@@ -141,6 +141,15 @@ def read_csv_text(text: str, where: str) -> tuple[list[str], pd.DataFrame]:
             )
         ) from exc
     header = [str(h) for h in df.iloc[0].tolist()]
+    if len(header) == 1 and any(d in header[0] for d in ",;\t|"):
+        raise InputError(
+            Issue(
+                "IMP005",
+                "the header is a single column; the delimiter was not recognised (use "
+                "',' or ';' or tab) and export again",
+                Location(where, 1, 1),
+            )
+        )
     data = df.iloc[1:].reset_index(drop=True)
     data.columns = pd.RangeIndex(len(header))
     return header, data
