@@ -111,5 +111,7 @@ def group_sum(values: FloatArray, codes: IntArray, n_groups: int) -> FloatArray:
     """Sum the rows of ``values`` (shape ``(M,)`` or ``(M, K)``) by group code."""
     if values.ndim == 1:
         return np.bincount(codes, weights=values, minlength=n_groups).astype(np.float64)
+    if values.shape[1] == 1:
+        return np.bincount(codes, weights=values[:, 0], minlength=n_groups)[:, None]
     out = group_matrix(codes, n_groups) @ values
     return np.asarray(out, dtype=np.float64)

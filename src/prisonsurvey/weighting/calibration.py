@@ -20,7 +20,7 @@ from enum import StrEnum
 import numpy as np
 
 from prisonsurvey.weighting import issues
-from prisonsurvey.weighting._cells import FloatArray, group_sum
+from prisonsurvey.weighting._cells import FloatArray
 from prisonsurvey.weighting.margins import CellMargin
 
 
@@ -61,7 +61,7 @@ def _safe_ratio(num: FloatArray, den: FloatArray) -> FloatArray:
 def poststratify(t: FloatArray, margin: CellMargin) -> FloatArray:
     """Factors that make weight totals equal the margin's targets (R ``postStratify``)."""
     t2 = _as2d(t)
-    sums = group_sum(t2, margin.codes, margin.n_levels)
+    sums = margin.sums(t2)
     ratio = _safe_ratio(margin.targets[:, None], sums)
     return np.asarray(ratio[margin.codes], dtype=np.float64)
 
@@ -91,7 +91,7 @@ def rake(
             current = t2 * g
         worst = np.zeros(t2.shape[1])
         for m in margins:
-            sums = group_sum(current, m.codes, m.n_levels)
+            sums = m.sums(current)
             target = m.targets[:, None]
             err = np.abs(sums - target) / np.maximum(np.abs(target), 1e-300)
             err = np.where((target == 0) & (sums == 0), 0.0, err)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from prisonsurvey.errors import Location
 from prisonsurvey.weighting import issues
-from prisonsurvey.weighting._cells import CellIndex, FloatArray, IntArray
+from prisonsurvey.weighting._cells import CellIndex, FloatArray, IntArray, group_matrix
 
 
 def level_key(values: Sequence[object]) -> tuple[str, ...]:
@@ -92,6 +94,17 @@ class CellMargin:
     def n_levels(self) -> int:
         """Number of levels with a control total."""
         return int(self.targets.size)
+
+    @cached_property
+    def indicator(self) -> sparse.csr_matrix:
+        """Sparse ``(levels, cells)`` indicator: ``indicator @ T`` sums cells by level."""
+        return group_matrix(self.codes, self.n_levels)
+
+    def sums(self, t: FloatArray) -> FloatArray:
+        """Totals of every level for every column of ``t`` (shape ``(C, K)``)."""
+        if t.shape[1] == 1:
+            return np.bincount(self.codes, weights=t[:, 0], minlength=self.n_levels)[:, None]
+        return np.asarray(self.indicator @ t, dtype=np.float64)
 
 
 def bind(cells: CellIndex, margin: Margin, cell_weight: FloatArray) -> CellMargin:

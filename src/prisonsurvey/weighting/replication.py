@@ -62,7 +62,8 @@ def layout(
         pd.factorize(data[strata], sort=False) if strata else (np.zeros(n, np.intp), ["all"])
     )
     if psu:
-        key = pd.Series(s_codes).astype(str) + "\x1f" + data[psu].astype(str).to_numpy()
+        p_codes, p_levels = pd.factorize(data[psu], sort=False)
+        key = np.asarray(s_codes, dtype=np.int64) * (len(p_levels) + 1) + p_codes
         row_psu, _ = pd.factorize(key, sort=False)
     else:
         row_psu = np.arange(n)
