@@ -1,9 +1,132 @@
-"""CLI commands: estimation."""
+"""CLI commands: estimation (``tabulate``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from prisonsurvey.cli._output import fail_on_input_error, print_json
+from prisonsurvey.errors import InputError, Issue, Location
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").split(",") if p.strip())
+
+
+def tabulate(
+    data: Annotated[
+        Path | None,
+        typer.Argument(help="Microdata file (.csv, .parquet, .dta, .sav)."),
+    ] = None,
+    design: Annotated[
+        Path | None, typer.Option("--design", help="Design file (YAML) declaring the columns.")
+    ] = None,
+    project: Annotated[
+        Path | None, typer.Option("--project", help="Survey project folder.")
+    ] = None,
+    weight: Annotated[str | None, typer.Option("--weight", help="Weight column.")] = None,
+    strata: Annotated[str | None, typer.Option("--strata", help="Stratum column.")] = None,
+    psu: Annotated[str | None, typer.Option("--psu", help="PSU column.")] = None,
+    fpc: Annotated[str | None, typer.Option("--fpc", help="First-stage fpc column.")] = None,
+    repweights: Annotated[
+        str | None, typer.Option("--repweights", help="Glob of replicate weight columns.")
+    ] = None,
+    reptype: Annotated[
+        str | None, typer.Option("--reptype", help="jk1, jkn, boot, brr or fay.")
+    ] = None,
+    fay_rho: Annotated[float, typer.Option("--fay-rho", help="Fay's rho.")] = 0.0,
+    lonely_psu: Annotated[
+        str, typer.Option("--lonely-psu", help="fail, remove, certainty, adjust or average.")
+    ] = "fail",
+    variables: Annotated[
+        str | None, typer.Option("--vars", "--indicators", help="Comma-separated variables.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Comma-separated domain columns.")] = None,
+    stat: Annotated[
+        str, typer.Option("--stat", help="mean, total, prop, ratio or quantile.")
+    ] = "mean",
+    denominator: Annotated[
+        str | None, typer.Option("--denominator", help="Denominator column of a ratio.")
+    ] = None,
+    quantile: Annotated[
+        str, typer.Option("--quantiles", help="Comma-separated probabilities.")
+    ] = "0.5",
+    ci: Annotated[str, typer.Option("--ci", help="wald, logit, beta, wilson or asin.")] = "logit",
+    level: Annotated[float, typer.Option("--level", help="Confidence level.")] = 0.95,
+    df: Annotated[str, typer.Option("--df", help="design or domain degrees of freedom.")] = (
+        "design"
+    ),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Tables file.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="xlsx, csv, html or md.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Header language: en or es.")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one record per estimate.")] = False,
+) -> None:
+    """Estimate means, totals, proportions, ratios or quantiles with design-based intervals."""
+    from prisonsurvey.design.spec import DesignSpec
+    from prisonsurvey.design.spec_file import load_design_spec
+    from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
+
+    try:
+        if project is not None:
+            raise InputError(
+                Issue(
+                    "EST005",
+                    "tabulating a survey project needs its imported store; export the "
+                    "analysis file and pass it as DATA with --design",
+                    Location(str(project)),
+                )
+            )
+        if data is None:
+            raise InputError(Issue("EST002", "give a DATA file (or --project)", Location()))
+        if design is not None:
+            spec = load_design_spec(design)
+        elif weight is not None:
+            spec = DesignSpec(
+                weight=weight,
+                strata=strata,
+                psu=psu,
+                fpc=fpc,
+                lonely_psu=lonely_psu,
+                repweights=repweights,
+                reptype=reptype,
+                fay_rho=fay_rho,
+            )
+        else:
+            raise InputError(
+                Issue("EST002", "declare the design: --weight COL or --design FILE", Location())
+            )
+        try:
+            probs = tuple(float(p) for p in _split(quantile))
+        except ValueError:
+            raise InputError(
+                Issue("EST002", "--quantiles must be numbers such as 0.25,0.5", Location())
+            ) from None
+        request = TabulateRequest(
+            variables=_split(variables),
+            by=_split(by),
+            stat=stat,
+            ci=ci,
+            level=level,
+            df=df,
+            denominator=denominator,
+            probs=probs,
+        )
+        result = tabulate_file(data, spec, request, output, fmt, lang)
+    except InputError as err:
+        raise fail_on_input_error(err, as_json) from None
+    if as_json:
+        print_json(result.to_records())
+        return
+    if result.output is not None:
+        typer.echo(f"wrote {result.output}: {len(result.table)} estimates")
+        return
+    table = result.table
+    typer.echo(table.to_string(index=False, max_rows=200))
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:
     """Add this area's commands to the application."""
+    del export_app
+    app.command("tabulate")(tabulate)

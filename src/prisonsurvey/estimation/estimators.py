@@ -124,6 +124,7 @@ def estimate(
             "deff_replace": res.deff_replace.ravel(),
             "n": res.n.ravel(),
             "n_weighted": res.weighted_n.ravel(),
+            "n_psu": res.n_psu.ravel(),
         }
     )
     for by_col in domains.by:

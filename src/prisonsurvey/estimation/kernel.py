@@ -50,6 +50,7 @@ class KernelResult:
     deff: FloatArray
     deff_replace: FloatArray
     df_domain: npt.NDArray[np.int64]
+    n_psu: npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +96,7 @@ def domain_kernel(
     out = {k: np.full((c, n_var), np.nan) for k in ("est", "var", "wn", "deff", "deffr")}
     n_out = np.zeros((c, n_var), dtype=np.int64)
     df_out = np.zeros((c, n_var), dtype=np.int64)
+    npsu_out = np.zeros((c, n_var), dtype=np.int64)
     w = design.weights
     positive = w > 0
     cal = design.calibration if design.replicates is None else None
@@ -122,6 +124,8 @@ def domain_kernel(
         counts = _bincount(layout.cells, weights=m & positive, minlength=c + 1)[:c]
         wn = _bincount(layout.cells, weights=w * m, minlength=c + 1)[:c]
         members = _members(layout, design, m & positive)
+        psu_any = members.astype(np.int64)
+        n_psu_c = psu_any.sum(axis=0)
         if layout.factors is not None:
             var = _replicate_variance(design, layout, a_tab, b_tab, kind, est)
             df = np.full(c, design.degf, dtype=np.int64)
@@ -133,8 +137,6 @@ def domain_kernel(
             if design.psu_pop_units is not None:
                 second = _second_stage_sums(design, layout, w * num, w * den, centre, scale)
             var = _linearised_variance(design, scores, members, second)
-            psu_any = members.astype(np.int64)
-            n_psu_c = psu_any.sum(axis=0)
             strata_any = np.zeros((design.n_strata, c), dtype=np.int64)
             np.add.at(strata_any, design.psu_stratum, psu_any)
             df = n_psu_c - (strata_any > 0).sum(axis=0)
@@ -143,6 +145,7 @@ def domain_kernel(
         out["wn"][:, v] = wn
         n_out[:, v] = counts.astype(np.int64)
         df_out[:, v] = df
+        npsu_out[:, v] = n_psu_c
         if kind is not Kind.RATIO:
             q = _bincount(layout.cells, weights=w * num * num, minlength=c + 1)[:c]
             d1, d2 = _deff(kind, var, q, a_c, b_c, counts)
@@ -156,6 +159,7 @@ def domain_kernel(
         deff=out["deff"],
         deff_replace=out["deffr"],
         df_domain=df_out,
+        n_psu=npsu_out,
     )
 
 

@@ -125,6 +125,7 @@ def quantiles(
                     "deff_replace": np.nan,
                     "n": srt.counts.astype(np.int64),
                     "n_weighted": srt.total,
+                    "n_psu": res.n_psu[:, 0],
                 }
             )
             for col in domains.by:

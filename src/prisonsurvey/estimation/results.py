@@ -23,6 +23,7 @@ COLUMNS = (
     "deff_replace",
     "n",
     "n_weighted",
+    "n_psu",
 )
 
 

@@ -1,0 +1,183 @@
+"""Declare a design from the columns of any microdata table (like Stata's ``svyset``).
+
+Problems are reported as located issues (the data file, the row as the file shows it and the
+column), never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.design.replicate_factors import replicates_from_weights
+from prisonsurvey.design.replicates import ReplicateMethod
+from prisonsurvey.design.survey_design import LonelyPsu, SurveyDesign, build_design
+from prisonsurvey.errors import InputError, Issue, Location
+
+MISSING_COLUMN = "DES001"
+BAD_WEIGHT = "DES002"
+BAD_FPC = "DES003"
+NO_REPLICATES = "DES004"
+BAD_OPTION = "DES005"
+MISSING_DESIGN_VALUE = "DES006"
+
+REPTYPES = {
+    "jk1": ReplicateMethod.JK1,
+    "jkn": ReplicateMethod.JKN,
+    "boot": ReplicateMethod.BOOTSTRAP,
+    "bootstrap": ReplicateMethod.BOOTSTRAP,
+    "brr": ReplicateMethod.BRR,
+    "fay": ReplicateMethod.FAY,
+}
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """Names of the design columns of a microdata table.
+
+    Attributes:
+        weight: Weight column.
+        strata: Stratum column.
+        psu: Primary sampling unit column.
+        fpc: First-stage fpc column (PSU population count or sampling fraction).
+        ssu_fpc: Second-stage fpc column (unit population of the PSU or fraction).
+        lonely_psu: Lonely-PSU policy.
+        repweights: Glob pattern of replicate weight columns (e.g. ``repw_*``).
+        reptype: Replicate method: ``jk1``, ``jkn``, ``boot``, ``brr`` or ``fay``.
+        fay_rho: Fay's perturbation factor.
+        mse: Centre replicate deviations on the full-sample estimate.
+    """
+
+    weight: str
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    ssu_fpc: str | None = None
+    lonely_psu: str = "fail"
+    repweights: str | None = None
+    reptype: str | None = None
+    fay_rho: float = 0.0
+    mse: bool = False
+
+
+def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") -> SurveyDesign:
+    """Build the design a :class:`DesignSpec` declares on ``data``.
+
+    Args:
+        data: The microdata.
+        spec: Design column names and options.
+        source: File name used in issue locations.
+
+    Raises:
+        InputError: Missing columns, missing or non-positive weights, missing design values,
+            inconsistent fpc, a replicate pattern matching no column, or a bad option.
+    """
+    issues: list[Issue] = []
+    for name in (spec.weight, spec.strata, spec.psu, spec.fpc, spec.ssu_fpc):
+        if name is not None and name not in data.columns:
+            issues.append(
+                Issue(
+                    MISSING_COLUMN,
+                    f"column '{name}' is not in the data; columns are: "
+                    + ", ".join(map(str, data.columns[:30])),
+                    Location(source, column=name),
+                )
+            )
+    if spec.lonely_psu not in {p.value for p in LonelyPsu}:
+        issues.append(
+            Issue(
+                BAD_OPTION,
+                f"lonely-PSU policy '{spec.lonely_psu}' is unknown; use one of "
+                + ", ".join(p.value for p in LonelyPsu),
+                Location(source),
+            )
+        )
+    rep_cols: list[str] = []
+    if spec.repweights:
+        rep_cols = [c for c in map(str, data.columns) if fnmatch.fnmatchcase(c, spec.repweights)]
+        if not rep_cols:
+            issues.append(
+                Issue(
+                    NO_REPLICATES,
+                    f"no column matches the replicate weight pattern '{spec.repweights}'",
+                    Location(source),
+                )
+            )
+        if (spec.reptype or "").lower() not in REPTYPES:
+            issues.append(
+                Issue(
+                    BAD_OPTION,
+                    f"replicate type '{spec.reptype}' is unknown; use one of "
+                    + ", ".join(sorted(REPTYPES)),
+                    Location(source),
+                )
+            )
+    if issues:
+        raise InputError(issues)
+    weights = pd.to_numeric(data[spec.weight], errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    issues.extend(_row_issues(bad, BAD_WEIGHT, spec.weight, source, "is not a weight >= 0"))
+    for name in (spec.strata, spec.psu, spec.fpc, spec.ssu_fpc):
+        if name is not None:
+            missing = np.flatnonzero(data[name].isna().to_numpy())
+            issues.extend(_row_issues(missing, MISSING_DESIGN_VALUE, name, source, "is missing"))
+    if issues:
+        raise InputError(issues)
+    try:
+        design = build_design(
+            weights,
+            strata=None if spec.strata is None else data[spec.strata].to_numpy(),
+            psu=None if spec.psu is None else data[spec.psu].to_numpy(),
+            fpc=None if spec.fpc is None else data[spec.fpc].to_numpy(),
+            ssu_fpc=None if spec.ssu_fpc is None else data[spec.ssu_fpc].to_numpy(),
+            lonely_psu=spec.lonely_psu,
+        )
+    except ValueError as err:
+        raise InputError(
+            Issue(BAD_FPC, f"{err}; check the design columns", Location(source, column=spec.fpc))
+        ) from err
+    if rep_cols:
+        rw = data[rep_cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+        bad_rows = np.flatnonzero(~np.isfinite(rw).all(axis=1))
+        if bad_rows.size:
+            raise InputError(
+                _row_issues(
+                    bad_rows,
+                    BAD_WEIGHT,
+                    spec.repweights or "",
+                    source,
+                    "has a bad replicate weight",
+                )
+            )
+        method = REPTYPES[(spec.reptype or "").lower()]
+        try:
+            rep = replicates_from_weights(design, rw, method, fay_rho=spec.fay_rho, mse=spec.mse)
+        except ValueError as err:
+            raise InputError(
+                Issue(BAD_OPTION, f"{err}; check --reptype", Location(source))
+            ) from err
+        design = design.with_replicates(rep)
+    return design
+
+
+def _row_issues(
+    rows: np.ndarray, code: str, column: str, source: str, what: str, limit: int = 10
+) -> list[Issue]:
+    out = [
+        Issue(
+            code,
+            f"value of '{column}' {what}; fix or drop the row",
+            Location(source, row=int(r) + 2, column=column),
+        )
+        for r in rows[:limit]
+    ]
+    if rows.size > limit:
+        out.append(
+            Issue(
+                code, f"{rows.size - limit} more rows like these", Location(source, column=column)
+            )
+        )
+    return out

@@ -1,0 +1,286 @@
+"""Tabulate estimates with reliability and disclosure rules, from a DataFrame or a file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.design.spec import DesignSpec, design_from_frame
+from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
+from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.estimation.estimators import Stat, estimate
+from prisonsurvey.estimation.intervals import CiMethod
+from prisonsurvey.estimation.quantiles import quantiles
+from prisonsurvey.estimation.results import Estimates
+from prisonsurvey.estimation.rules import Rules, apply_rules
+from prisonsurvey.estimation.writers import TableFormat, TableMeta, write_tables
+
+UNKNOWN_COLUMN = "EST001"
+BAD_REQUEST = "EST002"
+UNREADABLE = "EST003"
+LONELY_PSU = "EST004"
+STATS = ("mean", "total", "prop", "ratio", "quantile")
+
+
+@dataclass(frozen=True)
+class TabulateRequest:
+    """What to estimate.
+
+    Attributes:
+        variables: Columns to estimate.
+        by: Domain columns to cross.
+        stat: ``mean``, ``total``, ``prop``, ``ratio`` or ``quantile``.
+        ci: Interval method (``wald``, ``logit``, ``beta``, ``wilson``, ``asin``).
+        level: Confidence level.
+        df: ``design`` or ``domain`` degrees of freedom.
+        denominator: Denominator column of a ratio.
+        probs: Probabilities of quantiles.
+        rules: Reliability and disclosure rules.
+    """
+
+    variables: tuple[str, ...]
+    by: tuple[str, ...] = ()
+    stat: str = "mean"
+    ci: str = "logit"
+    level: float = 0.95
+    df: str = "design"
+    denominator: str | None = None
+    probs: tuple[float, ...] = (0.5,)
+    rules: Rules = field(default_factory=Rules)
+
+
+@dataclass(frozen=True, eq=False)
+class Tabulation:
+    """Estimates with the rules applied.
+
+    Attributes:
+        table: Tidy table with ``status`` and ``note`` columns.
+        estimates: The estimates before the rules.
+        output: File written, if any.
+    """
+
+    table: pd.DataFrame
+    estimates: Estimates
+    output: Path | None = None
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One JSON-ready record per estimate (suppressed values are ``None``)."""
+        rows = Estimates(
+            self.table, self.estimates.by, self.estimates.ci_method, 0.0, ""
+        ).to_records()
+        return rows
+
+
+def check_request(data: pd.DataFrame, request: TabulateRequest, source: str = "") -> None:
+    """Raise :class:`InputError` for unknown columns or options of ``request``.
+
+    Args:
+        data: The microdata.
+        request: The request to check.
+        source: File name used in issue locations.
+    """
+    issues: list[Issue] = []
+    wanted = [*request.variables, *request.by]
+    if request.denominator:
+        wanted.append(request.denominator)
+    for name in wanted:
+        if name not in data.columns:
+            issues.append(
+                Issue(
+                    UNKNOWN_COLUMN,
+                    f"column '{name}' is not in the data; check the spelling",
+                    Location(source, column=name),
+                )
+            )
+    if not request.variables:
+        issues.append(Issue(BAD_REQUEST, "name at least one variable (--vars)", Location(source)))
+    if request.stat not in STATS:
+        issues.append(
+            Issue(BAD_REQUEST, f"--stat must be one of {', '.join(STATS)}", Location(source))
+        )
+    if request.stat == "ratio" and not request.denominator:
+        issues.append(Issue(BAD_REQUEST, "a ratio needs --denominator", Location(source)))
+    if request.ci not in {m.value for m in CiMethod}:
+        issues.append(
+            Issue(
+                BAD_REQUEST,
+                "--ci must be one of " + ", ".join(m.value for m in CiMethod),
+                Location(source),
+            )
+        )
+    if not 0 < request.level < 1:
+        issues.append(Issue(BAD_REQUEST, "--level must be between 0 and 1", Location(source)))
+    if request.df not in ("design", "domain"):
+        issues.append(Issue(BAD_REQUEST, "--df must be design or domain", Location(source)))
+    if any(not 0 <= p <= 1 for p in request.probs):
+        issues.append(
+            Issue(BAD_REQUEST, "quantile probabilities must be in [0, 1]", Location(source))
+        )
+    if issues:
+        raise InputError(issues)
+
+
+def tabulate(
+    design: SurveyDesign, data: pd.DataFrame, request: TabulateRequest, source: str = ""
+) -> Tabulation:
+    """Estimate what ``request`` asks on ``data`` and apply the rules.
+
+    Args:
+        design: The design declared on ``data``.
+        data: The microdata.
+        request: What to estimate.
+        source: File name used in issue locations.
+
+    Raises:
+        InputError: Unknown columns or options, or a lonely PSU under the ``fail`` policy.
+    """
+    check_request(data, request, source)
+    try:
+        if request.stat == "quantile":
+            est = quantiles(
+                design, data, request.variables, request.probs, by=request.by, level=request.level
+            )
+        else:
+            est = estimate(
+                design,
+                data,
+                request.variables,
+                stat=Stat(request.stat),
+                by=request.by,
+                denominator=request.denominator,
+                ci=request.ci,
+                level=request.level,
+                df="domain" if request.df == "domain" else "design",
+            )
+    except LonelyPsuError as err:
+        raise InputError(
+            Issue(
+                LONELY_PSU,
+                f"{err}; choose a lonely-PSU policy (remove, certainty, adjust, average) "
+                "or merge strata",
+                Location(source),
+            )
+        ) from err
+    return Tabulation(apply_rules(est.to_frame(), request.rules), est)
+
+
+def indicator_table(
+    design: SurveyDesign,
+    data: pd.DataFrame,
+    indicators: Mapping[str, tuple[pd.Series, pd.Series]],
+    request: TabulateRequest,
+) -> Tabulation:
+    """Estimate indicators given as ``id -> (numerator, universe)`` columns.
+
+    Each indicator is the weighted mean of its numerator over the rows of its universe (a
+    proportion for a 0/1 numerator), by the domains of ``request.by``.
+
+    Args:
+        design: The design declared on ``data``.
+        data: The microdata (for the ``by`` columns).
+        indicators: Numerator values and universe flags, row-aligned with ``data``.
+        request: Domains, interval and rules (``variables`` and ``stat`` are ignored).
+    """
+    cols: dict[str, Any] = {b: data[b] for b in request.by}
+    for ind_id, (num, universe) in indicators.items():
+        values = pd.to_numeric(num, errors="coerce").to_numpy(dtype=np.float64)
+        keep = universe.fillna(False).astype(bool).to_numpy()
+        cols[ind_id] = np.where(keep, values, np.nan)
+    frame = pd.DataFrame(cols, index=data.index)
+    sub = TabulateRequest(
+        tuple(indicators),
+        request.by,
+        "mean",
+        request.ci,
+        request.level,
+        request.df,
+        rules=request.rules,
+    )
+    return tabulate(design, frame, sub)
+
+
+def read_microdata(path: Path) -> pd.DataFrame:
+    """Read a CSV, Parquet, Stata (``.dta``) or SPSS (``.sav``) file.
+
+    Raises:
+        InputError: The file is missing, of an unknown type or unreadable.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path)
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if suffix == ".dta":
+            return pd.read_stata(path)
+        if suffix == ".sav":
+            import pyreadstat
+
+            frame, _ = pyreadstat.read_sav(str(path))
+            return pd.DataFrame(frame)
+    except (OSError, ValueError) as err:
+        raise InputError(
+            Issue(UNREADABLE, f"cannot read the file: {err}", Location(str(path)))
+        ) from err
+    raise InputError(
+        Issue(
+            UNREADABLE,
+            "unknown data file type; use .csv, .parquet, .dta or .sav",
+            Location(str(path)),
+        )
+    )
+
+
+def tabulate_file(
+    data_path: Path,
+    spec: DesignSpec,
+    request: TabulateRequest,
+    output: Path | None = None,
+    fmt: str | None = None,
+    lang: str = "en",
+    title: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Tabulation:
+    """Read a microdata file, declare its design, tabulate and optionally write the tables.
+
+    Args:
+        data_path: CSV, Parquet, Stata or SPSS file.
+        spec: Design columns.
+        request: What to estimate.
+        output: File to write the tables to.
+        fmt: Output format (defaults to the output file's extension).
+        lang: Language of table headers (``en`` or ``es``).
+        title: Title of the tables.
+        labels: Indicator labels by variable.
+
+    Raises:
+        InputError: Unreadable data, a bad design or request, or an unknown output format.
+    """
+    source = str(data_path)
+    data = read_microdata(data_path)
+    design = design_from_frame(data, spec, source)
+    result = tabulate(design, data, request, source)
+    if output is None:
+        return result
+    chosen = (fmt or output.suffix.lstrip(".")).lower()
+    if chosen not in {f.value for f in TableFormat}:
+        raise InputError(
+            Issue(
+                BAD_REQUEST,
+                "output format must be one of " + ", ".join(f.value for f in TableFormat),
+                Location(str(output)),
+            )
+        )
+    meta = TableMeta(
+        title=title or f"{request.stat} by {', '.join(request.by) or 'total'}",
+        by=request.by,
+        labels=dict(labels or {}),
+        lang=lang,
+    )
+    write_tables(result.table, output, chosen, meta)
+    return Tabulation(result.table, result.estimates, output)
