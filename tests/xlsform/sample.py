@@ -104,7 +104,7 @@ def sample_questionnaire() -> Questionnaire:
                 constraint=". >= 0 and . <= 20",
             ),
             Group(
-                name="child",
+                name="kids",
                 type="repeat",
                 label=t("Hijo", "Child"),
                 repeat_count="${children}",

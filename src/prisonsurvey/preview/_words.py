@@ -26,6 +26,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "fr": "ENQUÊTEUR",
     },
     "card": {"es": "TARJETA", "en": "CARD", "pt": "CARTÃO", "fr": "CARTE"},
+    "self_tag": {
+        "es": "AUTOADMINISTRADO",
+        "en": "SELF-ADMINISTERED",
+        "pt": "AUTOAPLICADO",
+        "fr": "AUTO-ADMINISTRÉ",
+    },
     "show_card": {
         "es": "Muestre la tarjeta",
         "en": "Show card",

@@ -33,6 +33,7 @@ class QuestionView:
     unit: str = ""
     required: bool = False
     card: int | None = None
+    boxes: int = 4
     options: list[OptionView] = field(default_factory=list)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 import markupsafe
 import pandas as pd
 
-from prisonsurvey.errors import UsageError
+from prisonsurvey.errors import InputError, Issue
 from prisonsurvey.preview._words import vocabulary, word
 from prisonsurvey.preview.layout import (
     BlockView,
@@ -20,13 +21,19 @@ from prisonsurvey.preview.layout import (
     question_numbers,
 )
 from prisonsurvey.questionnaire.expressions import (
+    BinOp,
+    Current,
     Expr,
+    Number,
+    Ref,
     evaluate,
     parse,
     references,
     resolve,
     to_words,
+    to_xpath,
 )
+from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType, Text
 from prisonsurvey.xlsform._logic import variables
 
@@ -72,6 +79,15 @@ class _Renderer:
             self.expr(source), self.lang, label=self._label, choice_label=self._choice_label
         )
 
+    def count_words(self, source: str | None) -> str:
+        """Say how many roster entries there are: the question giving the number, or the rule."""
+        if not source:
+            return ""
+        expr = self.expr(source)
+        if isinstance(expr, Ref):
+            return self._label(expr.name)
+        return to_xpath(expr)
+
     def module(self, module: Group) -> BlockView:
         number = self.module_number[module.name]
         view = self.block(module, number, module.sensitive)
@@ -90,7 +106,7 @@ class _Renderer:
             intro=self.text(group.intro),
             ask_if=self.words(group.relevant),
             repeat=group.is_repeat,
-            repeat_count=self.words(group.repeat_count),
+            repeat_count=self.count_words(group.repeat_count),
         )
         for item in group.items:
             if isinstance(item, Group):
@@ -110,6 +126,7 @@ class _Renderer:
             ask_if=self.words(question.relevant),
             unit=question.unit or "",
             required=question.required is True,
+            boxes=self.boxes(question),
         )
         if question.is_select and question.choices in self.q.choice_lists:
             view.options = [
@@ -126,6 +143,24 @@ class _Renderer:
             self.cards.append(card)
             view.card = card.number
         return view
+
+    def boxes(self, question: Question) -> int:
+        """Digits needed for a number: from the largest value its constraint allows, else 4."""
+        if not question.constraint:
+            return 4
+        largest = 0.0
+        for node in self.expr(question.constraint, question.name).walk():
+            if not isinstance(node, BinOp):
+                continue
+            if node.op in ("<", "<=") and isinstance(node.left, Current):
+                bound = node.right
+            elif node.op in (">", ">=") and isinstance(node.right, Current):
+                bound = node.left
+            else:
+                continue
+            if isinstance(bound, Number):
+                largest = max(largest, bound.value)
+        return min(max(len(str(int(largest))), 1), 8) if largest >= 1 else 4
 
     def skips(self, question: Question, following: list[Question], view: QuestionView) -> None:
         """Write "go to" instructions on the answers after which the next questions are skipped.
@@ -204,24 +239,30 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=loader, autoescape=True, keep_trailing_newline=True)
 
 
-def render_preview(questionnaire: Questionnaire, lang: str | None = None) -> str:
+def render_preview(questionnaire: Questionnaire | Path, lang: str | None = None) -> str:
     """Return the paper questionnaire as one self-contained HTML page.
 
     Questions are numbered ``module.question``; filters and skips are printed in words, select
     answers with their codes, and show cards for self-administered modules are appended.
 
     Args:
-        questionnaire: The instrument.
+        questionnaire: The instrument, or the folder to load it from.
         lang: Language to print; defaults to the questionnaire's default language.
 
     Raises:
-        UsageError: ``lang`` is not one of the questionnaire's languages.
+        InputError: The questionnaire folder cannot be loaded, or ``lang`` is not one of the
+            questionnaire's languages (PRV001).
     """
+    if isinstance(questionnaire, Path):
+        questionnaire = load_questionnaire_or_raise(questionnaire)
     lang = lang or questionnaire.default_language
     if lang not in questionnaire.languages:
-        raise UsageError(
-            f"language {lang!r} is not in the questionnaire; use one of "
-            f"{', '.join(questionnaire.languages)}"
+        raise InputError(
+            Issue(
+                "PRV001",
+                f"language {lang!r} is not in the questionnaire; use one of "
+                f"{', '.join(questionnaire.languages)}",
+            )
         )
     renderer = _Renderer(questionnaire, lang)
     modules = [renderer.module(m) for m in questionnaire.modules]

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
-from prisonsurvey.errors import InputError, Issue
-from prisonsurvey.questionnaire.expressions import (
-    ExpressionError,
-    VarInfo,
-    parse,
-    resolve,
-    to_xpath,
-)
+from prisonsurvey.questionnaire.compiled import INSTANCE_NAME, compiled, variables_of
+from prisonsurvey.questionnaire.expressions import VarInfo, to_xpath
 from prisonsurvey.questionnaire.model import Question, Questionnaire
 
 
 def variables(questionnaire: Questionnaire) -> dict[str, VarInfo]:
-    """Return what expressions need to know about every question, by name."""
-    out: dict[str, VarInfo] = {}
-    for ancestors, item in questionnaire.walk():
-        if isinstance(item, Question):
-            repeats = [g.name for g in ancestors if g.is_repeat]
-            choices = questionnaire.choice_lists.get(item.choices) if item.choices else None
-            out[item.name] = VarInfo(
-                type=item.type, choices=choices, in_repeat=repeats[-1] if repeats else None
-            )
-    return out
+    """Return what expressions need to know about every question and repeat, by name."""
+    return variables_of(questionnaire)
 
 
 def filter_attributes(questionnaire: Questionnaire, question: Question) -> set[str]:
@@ -37,31 +21,22 @@ def filter_attributes(questionnaire: Questionnaire, question: Question) -> set[s
 
 
 class XPathRenderer:
-    """Turn expression source into XLSForm text with choice names resolved to codes."""
+    """XLSForm text of a questionnaire's expressions, with choice names resolved to codes.
+
+    Expressions come from the questionnaire's compiled (parsed once, checked) form.
+
+    Raises:
+        InputError: Some expression of the questionnaire is invalid.
+    """
 
     def __init__(self, questionnaire: Questionnaire) -> None:
-        self._vars = variables(questionnaire)
+        self._compiled = compiled(questionnaire)
 
-    def render(
-        self,
-        source: str,
-        current: str | None = None,
-        what: str = "expression",
-        attributes: Collection[str] | None = None,
-    ) -> str:
-        """Return the XLSForm text of ``source``; ``current`` names the question ``.`` refers to.
+    def field(self, item: str, field_name: str) -> str:
+        """Return the XLSForm text of ``item``'s ``field_name`` ('' when it has none)."""
+        expr = self._compiled.get(item, field_name)
+        return to_xpath(expr) if expr is not None else ""
 
-        Raises:
-            InputError: The expression does not parse or names something unknown.
-        """
-        info = self._vars.get(current) if current else None
-        try:
-            return to_xpath(resolve(parse(source), self._vars, info, attributes=attributes))
-        except ExpressionError as err:
-            raise InputError(
-                Issue(
-                    "XLS001",
-                    f"{what} of '{current or '?'}' cannot be rendered for XLSForm "
-                    f"({err.code}: {err.message}); fix the expression in the questionnaire",
-                )
-            ) from err
+    def instance_name(self) -> str:
+        """Return the XLSForm text of the questionnaire's ``instance_name`` ('' if none)."""
+        return self.field(*INSTANCE_NAME)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 from prisonsurvey.questionnaire.model import (
     LANGUAGE_NAMES,
     ChoiceList,
@@ -96,10 +97,9 @@ class _Builder:
         kind = "repeat" if group.is_repeat else "group"
         row = {"type": f"begin_{kind}", "name": group.name}
         self.texts(row, "label", group.label)
-        if group.relevant:
-            row["relevant"] = self.renderer.render(group.relevant, None, "relevant")
-        if group.repeat_count:
-            row["repeat_count"] = self.renderer.render(group.repeat_count, None, "repeat_count")
+        for column in ("relevant", "repeat_count"):
+            if text := self.renderer.field(group.name, column):
+                row[column] = text
         if group.appearance:
             row["appearance"] = group.appearance
         self.rows.append(row)
@@ -132,9 +132,9 @@ class _Builder:
         if not run:
             return
         relevant: str | None = None
-        if all(q.relevant for q in run):
-            parts = [self.renderer.render(q.relevant or "", None, "relevant") for q in run]
-            relevant = parts[0] if len(parts) == 1 else " or ".join(f"({p})" for p in parts)
+        parts = [self.renderer.field(q.name, "relevant") for q in run]
+        if all(parts):
+            relevant = parts[0] if len(set(parts)) == 1 else " or ".join(f"({p})" for p in parts)
         self.note(f"{run[0].name}_handover", words("handover", self.languages), relevant)
         for q in run:
             self.question(q)
@@ -154,23 +154,11 @@ class _Builder:
         self.texts(row, "guidance_hint", guidance)
         self.texts(row, "constraint_message", q.constraint_message)
         self.texts(row, "required_message", q.required_message)
-        render = self.renderer.render
         if q.required is True:
             row["required"] = "yes"
-        elif isinstance(q.required, str):
-            row["required"] = render(q.required, q.name, "required")
-        if q.relevant:
-            row["relevant"] = render(q.relevant, None, "relevant")
-        if q.constraint:
-            row["constraint"] = render(q.constraint, q.name, "constraint")
-        if q.calculation:
-            row["calculation"] = render(q.calculation, q.name, "calculation")
-        if q.choice_filter:
-            choice_list = self.questionnaire.choice_lists.get(q.choices or "")
-            attributes = (
-                {k for c in choice_list.choices for k in c.filters} if choice_list else set()
-            )
-            row["choice_filter"] = render(q.choice_filter, q.name, "choice_filter", attributes)
+        for column in ("required", "relevant", "constraint", "calculation", "choice_filter"):
+            if text := self.renderer.field(q.name, column):
+                row[column] = text
         if q.default is not None:
             row["default"] = self.default(q)
         if q.appearance:
@@ -243,12 +231,11 @@ def build_sheets(
         "version": xlsform_version(questionnaire.version),
         "default_language": language_name(questionnaire.default_language),
     }
-    if questionnaire.instance_name:
-        settings["instance_name"] = renderer.render(
-            questionnaire.instance_name, None, "instance_name"
-        )
+    if instance_name := renderer.instance_name():
+        settings["instance_name"] = instance_name
     if public_key:
-        settings["public_key"] = "".join(public_key.split())
+        lines = [line for line in public_key.splitlines() if not line.startswith("-----")]
+        settings["public_key"] = "".join("".join(lines).split())
     return XlsformSheets(
         survey_header=survey_header,
         survey=tuple(builder.rows),
@@ -260,7 +247,7 @@ def build_sheets(
 
 
 def export_xlsform(
-    questionnaire: Questionnaire,
+    questionnaire: Questionnaire | Path,
     path: Path,
     *,
     form_id: str | None = None,
@@ -270,7 +257,7 @@ def export_xlsform(
     """Write the questionnaire as an XLSForm workbook, byte-identical for the same input.
 
     Args:
-        questionnaire: The instrument.
+        questionnaire: The instrument, or the folder to load it from.
         path: Where to write the ``.xlsx`` file.
         form_id: XLSForm ``form_id``; defaults to the questionnaire id.
         facilities: A frame CSV (``code,name[,filters...]``) or a choice list replacing the
@@ -281,8 +268,10 @@ def export_xlsform(
         The path written.
 
     Raises:
-        InputError: The facility frame is unusable or an expression cannot be rendered.
+        InputError: The questionnaire folder or the facility frame is unusable.
     """
+    if isinstance(questionnaire, Path):
+        questionnaire = load_questionnaire_or_raise(questionnaire)
     if isinstance(facilities, Path):
         facilities = read_facility_frame(facilities, questionnaire.languages)
     sheets = build_sheets(

@@ -28,7 +28,7 @@ from prisonsurvey.questionnaire.model import (
     QuestionType,
     Text,
 )
-from prisonsurvey.xlsform._logic import variables
+from prisonsurvey.xlsform._logic import filter_attributes, variables
 from prisonsurvey.xlsform._words import word
 from prisonsurvey.xlsform._yaml_out import write_yaml
 from prisonsurvey.xlsform.read import (
@@ -491,8 +491,8 @@ class _Importer:
                 f"questions outside any group (from '{loose[0].name}' to '{loose[-1].name}') are "
                 f"put in module '{name}'; their data paths change",
                 "survey",
-                None,
-                None,
+                self.row_of.get(loose[0].name),
+                "type",
                 Severity.INFO,
             )
             label = dict.fromkeys(self.languages, name.replace("_", " ").capitalize())
@@ -639,29 +639,28 @@ class _ExpressionCheck:
             return False
         return True
 
-    def question(self, q: Question) -> Question:
+    def question(self, q: Question) -> Question | None:
         update: dict[str, Any] = {}
         for column in ("relevant", "constraint", "calculation"):
             current = q.name if column != "relevant" else None
             if not self.ok(getattr(q, column), q.name, column, current):
                 update[column] = None
+        if q.type is QuestionType.CALCULATE and "calculation" in update:
+            return None
         if isinstance(q.required, str) and not self.ok(q.required, q.name, "required", q.name):
             update["required"] = False
-        if q.choice_filter:
-            choice_list = self.q.choice_lists.get(q.choices or "")
-            attributes = (
-                {k for c in choice_list.choices for k in c.filters} if choice_list else set()
-            )
-            if not self.ok(q.choice_filter, q.name, "choice_filter", q.name, attributes):
-                update["choice_filter"] = None
+        attributes = filter_attributes(self.q, q)
+        if not self.ok(q.choice_filter, q.name, "choice_filter", q.name, attributes):
+            update["choice_filter"] = None
         return q.model_copy(update=update) if update else q
 
     def group(self, g: Group) -> Group:
-        update: dict[str, Any] = {
-            "items": tuple(
-                self.group(i) if isinstance(i, Group) else self.question(i) for i in g.items
-            )
-        }
+        items: list[Question | Group] = []
+        for item in g.items:
+            checked = self.group(item) if isinstance(item, Group) else self.question(item)
+            if checked is not None:
+                items.append(checked)
+        update: dict[str, Any] = {"items": tuple(items)}
         if not self.ok(g.relevant, g.name, "relevant"):
             update["relevant"] = None
         if not self.ok(g.repeat_count, g.name, "repeat_count"):
