@@ -112,6 +112,7 @@ def group_sum(values: FloatArray, codes: IntArray, n_groups: int) -> FloatArray:
     if values.ndim == 1:
         return np.bincount(codes, weights=values, minlength=n_groups).astype(np.float64)
     if values.shape[1] == 1:
-        return np.bincount(codes, weights=values[:, 0], minlength=n_groups)[:, None]
+        out1 = np.bincount(codes, weights=values[:, 0], minlength=n_groups)
+        return np.asarray(out1[:, None], dtype=np.float64)
     out = group_matrix(codes, n_groups) @ values
     return np.asarray(out, dtype=np.float64)

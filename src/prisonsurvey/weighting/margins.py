@@ -103,7 +103,8 @@ class CellMargin:
     def sums(self, t: FloatArray) -> FloatArray:
         """Totals of every level for every column of ``t`` (shape ``(C, K)``)."""
         if t.shape[1] == 1:
-            return np.bincount(self.codes, weights=t[:, 0], minlength=self.n_levels)[:, None]
+            one = np.bincount(self.codes, weights=t[:, 0], minlength=self.n_levels)
+            return np.asarray(one[:, None], dtype=np.float64)
         return np.asarray(self.indicator @ t, dtype=np.float64)
 
 
