@@ -1,21 +1,31 @@
 """Evaluate an expression on every row of a DataFrame at once, with ODK's semantics.
 
-The rules follow ODK Web Forms (``@getodk/xforms-engine``), which agree with JavaRosa on
-everything a questionnaire normally writes:
+The rules follow ODK Web Forms (``@getodk/xforms-engine``) and JavaRosa (ODK Collect), which
+agree on everything a questionnaire normally writes:
 
 - An unanswered question is the empty string: ``${x} = ''`` is true, ``${age} >= 18`` is false
   and ``${age} != 18`` is true (the empty string as a number is NaN).
 - ``=`` and ``!=``: if either side is logical, both are compared as logical values; else if
-  either side is a number (or a date from ``today()``), as numbers; else as text.
-- ``<``, ``<=``, ``>``, ``>=``: as numbers; ISO date texts and date columns count whole days
-  since 1970-01-01, so ``${d} <= today()`` and ``${d1} < ${d2}`` work.
-- Arithmetic on a missing value gives NaN; ``int()`` truncates toward zero; ``round()``
-  rounds half away from zero.
-- A question used as a logical value is true when its answer is not blank.
-- ``count(${r})`` on one row per respondent: the number held in column ``r`` (missing counts as
-  0) when the column is numeric, else 1 for a non-blank value and 0 for a blank one.
-  ``sum(${x})`` is the number in ``x``. ``jr:choice-name(v, ...)`` is ``v`` as text (the
-  table holds no choice labels).
+  either side is a number (or a date from ``today()``), as numbers; else as text (so two
+  unanswered questions are equal).
+- ``<``, ``<=``, ``>``, ``>=``: as numbers. ISO date texts and date columns count days since
+  1970-01-01 (a time of day adds a fraction), so ``${d} <= today()`` and ``${d1} < ${d2}``
+  work.
+- Arithmetic on a missing value gives NaN; division by zero gives infinity; ``int()``
+  truncates toward zero; ``round()`` rounds half away from zero (as Web Forms; JavaRosa rounds
+  -2.5 to -2).
+- ``selected(${x}, v)`` splits the answer on spaces; like both engines, an empty answer holds
+  one empty item, so only ``selected(${x}, '')`` is true for it.
+
+Where the engines differ, or where one row per respondent cannot say what a form would:
+
+- A question used directly as a logical value (``not(${x})``, ``if(${x}, ...)``) is true when
+  its answer is not blank, as in JavaRosa (Web Forms treats any existing field as true).
+- ``count(${r})``: the number held in column ``r`` (missing counts as 0) when that column is
+  numeric, so an importer can store the number of repeat entries under the repeat's name;
+  otherwise 1 for a non-blank value and 0 for a blank one. ``sum(${x})`` is the number in
+  ``x``. ``jr:choice-name(v, ...)`` is ``v`` as text (the table holds no choice labels).
+- ``now()`` is the start of ``today`` when ``today`` is given.
 
 Results: logical expressions give a boolean Series (never NA), numeric ones float64, text
 ones object (str), dates datetime64. The index is the DataFrame's.
@@ -58,8 +68,12 @@ _NUMERIC_KINDS = ("num", "date")
 _MAX_DAYS = 106_000.0
 
 
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def _tokens(text: str) -> list[str]:
-    return text.split()
+    """Split a select_multiple answer as ODK does: an empty answer is one empty item."""
+    return _XML_SPACE.split(text.strip(_WS))
 
 
 def _js_round(x: float, digits: float) -> float:
@@ -209,17 +223,18 @@ def _selected(ev: _Evaluator, node: Call) -> Value:
 
 def _count_selected(ev: _Evaluator, node: Call) -> Value:
     (a,) = ev.args(node)
-    return Value.number(map_unique(lambda s: float(len(_tokens(s))), [a.to_str()], "float64"))
+    return Value.number(map_unique(_count_items, [a.to_str()], "float64"))
 
 
 def _selected_at(ev: _Evaluator, node: Call) -> Value:
     a, i = ev.args(node)
 
-    def pick(s: str, k: float) -> str:
+    def pick(s: str, k: str) -> str:
         toks = _tokens(s)
-        return toks[int(k)] if not math.isnan(k) and 0 <= int(k) < len(toks) else ""
+        i = _parse_int(k)
+        return toks[i] if i is not None and 0 <= i < len(toks) else ""
 
-    return Value.string(map_unique(pick, [a.to_str(), i.to_num()], "object"))
+    return Value.string(map_unique(pick, [a.to_str(), i.to_str()], "object"))
 
 
 def _merge(cond: Array, a: Value, b: Value) -> Value:
@@ -412,7 +427,11 @@ def _first(convert: str) -> _Impl:
 
 
 def _normalize(s: str) -> str:
-    return " ".join(s.split())
+    return _XML_SPACE.sub(" ", s.strip(_WS))
+
+
+def _count_items(s: str) -> float:
+    return float(len(_tokens(s))) if s.strip(_WS) else 0.0
 
 
 _FUNCTIONS: dict[str, _Impl] = {

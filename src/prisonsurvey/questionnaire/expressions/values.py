@@ -7,7 +7,7 @@ A value is one of five kinds, each backed by a numpy array of one element per ro
 - ``date``: float64 days since 1970-01-01 (the result of ``today()``, ``now()``, ``date()``);
 - ``node``: the answer to a question (a data column), converted on demand as ODK converts a
   form field: its string value is the text ODK would hold ('' when unanswered), its number
-  value parses that text (ISO dates become whole days since the epoch), and it is true
+  value parses that text (ISO dates become days since the epoch), and it is true
   when the text is not blank.
 """
 
@@ -55,7 +55,7 @@ def js_number_text(x: float) -> str:
 
 
 def date_text_days(text: str) -> float:
-    """Return whole days since the epoch for an ISO date or date-time text, else NaN."""
+    """Return days since the epoch (with a fraction for a time) of an ISO date text, else NaN."""
     if not _ISO_DATE.match(text):
         return math.nan
     try:
@@ -64,11 +64,11 @@ def date_text_days(text: str) -> float:
         return math.nan
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
-    return float(math.floor(ts.value / _DAY_NS))
+    return float(ts.value / _DAY_NS)
 
 
 def text_number(text: str) -> float:
-    """Convert text to a number as ODK does (ISO dates become whole days since the epoch)."""
+    """Convert text to a number as ODK does (ISO dates become days since the epoch)."""
     s = text.strip(_WS)
     if not s:
         return math.nan
@@ -216,7 +216,7 @@ class Value:
         if kind == "num":
             return self.column.to_numpy(dtype=np.float64, na_value=np.nan)
         if kind == "datetime":
-            return np.floor(self._node_datetime_days())
+            return self._node_datetime_days()
         return map_unique(text_number, [self._node_string()], "float64")
 
     def _node_string(self) -> Array:

@@ -93,6 +93,9 @@ def to_xpath(expr: Expr) -> str:
         # Left-associative: an equal-precedence right operand needs parentheses.
         return f"{_wrap(expr.left, p)} {expr.op} {_wrap(expr.right, p + 1)}"
     if isinstance(expr, Neg):
+        if isinstance(expr.operand, Neg):
+            # '--x' is valid XPath but some engines reject it.
+            return f"-({to_xpath(expr.operand)})"
         return "-" + _wrap(expr.operand, UNARY_PRECEDENCE)
     if isinstance(expr, Not):
         return f"not({to_xpath(expr.operand)})"
