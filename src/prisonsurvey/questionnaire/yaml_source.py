@@ -266,7 +266,7 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     return parse_yaml_text(text, file, doc)
 
 
-class _Yaml12Resolver(VersionedResolver):  # type: ignore[misc]
+class _Yaml12Resolver(VersionedResolver):
     """The YAML 1.2 resolver without a per-scalar version look-up.
 
     ruamel looks the version up on the pure parser's scanner, which the C parser lacks; the
@@ -283,7 +283,7 @@ class _Yaml12Resolver(VersionedResolver):  # type: ignore[misc]
     def versioned_resolver(self) -> Any:
         table = self.__dict__.get("_table_1_2")
         if table is None:
-            table = self.__dict__["_table_1_2"] = VersionedResolver.versioned_resolver.fget(self)
+            table = self.__dict__["_table_1_2"] = super().versioned_resolver
         return table
 
 
