@@ -10,8 +10,9 @@ returned as it is. Instruments are looked for, in this order, in:
 3. the nearest ``questionnaires/`` folder above the package, which is the repository's own
    folder when the package is installed in editable mode or run from a checkout.
 
-An instrument is ``<root>/<name>/<version>/questionnaire.yaml``; the latest version is the
-highest semantic version (a pre-release such as ``1.1.0-rc.1`` ranks below ``1.1.0``).
+An instrument is ``<root>/<name>/<version>/questionnaire.yaml``. Without ``@version`` the
+latest release is taken: the highest semantic version that is not a pre-release (a pre-release
+such as ``2.0.0-rc.1`` is taken only when asked for by name or when there is nothing else).
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def find_instrument(name_or_path: str | Path) -> Path:
     name, _, version = text.partition("@")
     versions = instrument_versions(name) if name and "/" not in name else []
     if versions and not version:
-        return versions[-1]
+        releases = [v for v in versions if "-" not in v.name.split("+")[0]]
+        return (releases or versions)[-1]
     for folder in versions:
         if folder.name == version:
             return folder
