@@ -14,6 +14,7 @@ from prisonsurvey.cli import (
     codebook,
     demo,
     estimation,
+    indicators,
     instruments,
     quality,
     questionnaire,
@@ -51,6 +52,7 @@ def _root(
 for _module in (
     questionnaire,
     instruments,
+    indicators,
     responses,
     quality,
     weights,

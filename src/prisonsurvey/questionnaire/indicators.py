@@ -48,6 +48,7 @@ from prisonsurvey.questionnaire.expressions import (
     resolve,
     to_xpath,
 )
+from prisonsurvey.questionnaire.load import load_questionnaire
 from prisonsurvey.questionnaire.model import Questionnaire, QuestionType, Text
 from prisonsurvey.questionnaire.yaml_source import YamlDocument, YamlPath, read_yaml
 
@@ -280,6 +281,26 @@ class IndicatorCheck:
     def ok(self) -> bool:
         """Whether the catalogue is usable."""
         return self.catalogue is not None and not self.issues.has_errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready result: ``ok``, the issues and a summary of each indicator."""
+        indicators = self.catalogue.indicators if self.catalogue is not None else ()
+        return {
+            "ok": self.ok,
+            "instrument": self.catalogue.instrument if self.catalogue is not None else None,
+            "issues": self.issues.to_list(),
+            "indicators": [
+                {
+                    "id": ind.id,
+                    "kind": ind.kind.value,
+                    "unit": ind.unit,
+                    "title": ind.title,
+                    "breakdowns": list(ind.breakdowns),
+                    "reference": ind.reference,
+                }
+                for ind in indicators
+            ],
+        }
 
 
 # --- checking -------------------------------------------------------------------------------
@@ -718,6 +739,36 @@ def load_indicators(path: Path, questionnaire: Questionnaire) -> IndicatorCatalo
     if result.catalogue is None:
         raise InputError(result.issues)
     return result.catalogue
+
+
+def check_instrument_indicators(folder: Path, catalogue: Path | None = None) -> IndicatorCheck:
+    """Load the questionnaire in ``folder`` and check its indicator catalogue.
+
+    Args:
+        folder: An instrument folder (holding questionnaire.yaml).
+        catalogue: The catalogue file; ``folder/indicators.yaml`` when not given.
+
+    Returns:
+        The check of the catalogue (see :func:`check_indicators`).
+
+    Raises:
+        InputError: The folder or the catalogue cannot be read, or the questionnaire has errors
+            (the catalogue cannot be checked against it).
+    """
+    loaded = load_questionnaire(folder)
+    if loaded.questionnaire is None or loaded.issues.has_errors:
+        raise InputError(loaded.issues)
+    path = catalogue if catalogue is not None else folder / INDICATORS_FILE
+    if not path.is_file():
+        raise InputError(
+            Issue(
+                IndCode.BAD_STRUCTURE.value,
+                f"no indicator catalogue at {path}; write {INDICATORS_FILE} in the instrument "
+                "folder or name the file with --catalogue",
+                Location(str(path)),
+            )
+        )
+    return check_indicators(path, loaded.questionnaire)
 
 
 # --- evaluation -----------------------------------------------------------------------------
