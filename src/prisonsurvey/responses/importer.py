@@ -283,11 +283,8 @@ def import_files(
             continue
         tables.extend(got)
         # Central's root and repeat CSVs, unzipped side by side, are one export
-        same_export = (
-            Path(path).parent
-            if all(t.format == CENTRAL and Path(path).suffix.lower() == ".csv" for t in got)
-            else path
-        )
+        central_csv = all(t.format == CENTRAL and Path(path).suffix.lower() == ".csv" for t in got)
+        same_export = str(Path(path).parent) if central_csv else f"{n}:{path}"
         origins.extend([str(same_export)] * len(got))
     check_errors, notes = _check_tables(q, project, tables)
     errors.extend(check_errors)
@@ -359,6 +356,7 @@ def _with_sub_hash(root: pd.DataFrame, children: dict[str, pd.DataFrame]) -> Non
         dtype="uint64",
     )
     for c in children.values():
+        c = c.drop_duplicates(["_key", "_origin"])
         if len(c):
             h = pd.Series(_row_hash(c), dtype="uint64")
             part = h.groupby(
@@ -371,9 +369,16 @@ def _with_sub_hash(root: pd.DataFrame, children: dict[str, pd.DataFrame]) -> Non
         index=pd.MultiIndex.from_arrays([root["_key"].astype(object), root["_origin"]]),
     )
     lookup = lookup[~lookup.index.duplicated(keep="last")]
+    by_key = pd.Series(root["_sub_hash"].to_numpy(), index=root["_key"].astype(object).to_numpy())
+    by_key = by_key[~by_key.index.duplicated(keep="last")]
     for c in children.values():
         idx = pd.MultiIndex.from_arrays([c["_root_key"].astype(object), c["_origin"]])
-        c["_sub_hash"] = lookup.reindex(idx).to_numpy(dtype=np.uint64)
+        found = lookup.reindex(idx)
+        # repeat rows whose root came in another file of this import
+        found = found.fillna(
+            pd.Series(c["_root_key"].astype(object).map(by_key).to_numpy(), index=idx)
+        )
+        c["_sub_hash"] = found.fillna(0).to_numpy(dtype=np.uint64)
 
 
 def _commit(

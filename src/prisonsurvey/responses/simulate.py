@@ -294,8 +294,9 @@ def simulate(q: Questionnaire, n: int, seed: int = 1) -> Simulated:
         met += filler.fill(root, module.items, mask)
     for rep in met:
         tables[rep.name] = _fill_repeat(filler, rep, root, root[rep.name].to_numpy(), tables, rng)
-    root.drop(columns=[c for c in root.columns if c.startswith("__relevant__")], inplace=True)
-    root.drop(columns=[r.name for r in met], inplace=True)
+    root = root.drop(columns=[c for c in root.columns if c.startswith("__relevant__")])
+    root = root.drop(columns=[r.name for r in met])
+    tables[None] = root
     root.insert(1, "start", start.astype("datetime64[us]"))
     root.insert(
         2,

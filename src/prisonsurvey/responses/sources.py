@@ -113,33 +113,41 @@ def read_csv_text(text: str, where: str) -> tuple[list[str], pd.DataFrame]:
     """Parse CSV text (any of ``,``/``;``/tab, quoted, CRLF) into header and string values.
 
     Raises:
-        InputError: Ragged rows, usually a wrong delimiter (``IMP005``).
+        InputError: Empty file (``IMP001``) or records with another number of fields than the
+            header, usually a wrong delimiter (``IMP005``).
     """
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+
     sep = sniff_delimiter(text)
+    if not text.strip():
+        raise InputError(Issue("IMP001", "the file is empty", Location(where)))
     try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            header=None,
-            skip_blank_lines=True,
-            engine="c",
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                column_types=None,
+                auto_dict_encode=False,
+            ),
         )
-    except pd.errors.EmptyDataError as exc:
-        raise InputError(Issue("IMP001", "the file is empty", Location(where))) from exc
-    except pd.errors.ParserError as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        loc = Location(where, int(m.group(2)) if m else None)
-        detail = f" (expected {m.group(1)} fields, saw {m.group(3)})" if m else ""
+    except pa.ArrowInvalid as exc:
+        record, fields, expected = _first_bad_record(text, sep)
+        detail = f" (expected {expected} fields, found {fields})" if record else ""
         raise InputError(
             Issue(
                 "IMP005",
-                f"rows have different numbers of fields{detail}; the file was read with "
+                f"records have different numbers of fields{detail}; the file was read with "
                 f"delimiter {sep!r}: check the delimiter and quoting and export again",
-                loc,
+                Location(where, row=record),
             )
         ) from exc
+    table = table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]))
+    df = table.to_pandas()
     header = [str(h) for h in df.iloc[0].tolist()]
     if len(header) == 1 and any(d in header[0] for d in ",;\t|"):
         raise InputError(
@@ -153,6 +161,19 @@ def read_csv_text(text: str, where: str) -> tuple[list[str], pd.DataFrame]:
     data = df.iloc[1:].reset_index(drop=True)
     data.columns = pd.RangeIndex(len(header))
     return header, data
+
+
+def _first_bad_record(text: str, sep: str) -> tuple[int | None, int, int]:
+    """Record number (header = 1), field count and expected count of the first ragged record."""
+    import csv
+
+    expected = -1
+    for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+        if expected < 0:
+            expected = len(record)
+        elif record and len(record) != expected:
+            return number, len(record), expected
+    return None, 0, expected
 
 
 def _table(
