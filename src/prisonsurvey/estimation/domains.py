@@ -53,10 +53,20 @@ def make_domains(data: pd.DataFrame, by: Sequence[str] = ()) -> Domains:
         missing |= c < 0
         codes = codes * (len(labels) + 1) + np.where(c < 0, 0, c)
         level_lists.append(list(labels))
-    codes = np.where(missing, -1, codes)
-    present, cells = np.unique(codes[~missing], return_inverse=True)
-    out = np.full(n, -1, dtype=np.intp)
-    out[~missing] = cells
+    space = int(np.prod([len(levels) + 1 for levels in level_lists]))
+    if space <= 4 * n + 1_000_000:
+        # the crossing space is small: find the present cells with one counting pass
+        used = np.bincount(codes, minlength=space) if n else np.zeros(space, np.int64)
+        if np.any(missing):
+            used = used - np.bincount(codes[missing], minlength=space)
+        present = np.flatnonzero(used)
+        lookup = np.full(space, -1, dtype=np.intp)
+        lookup[present] = np.arange(present.shape[0])
+        out = np.where(missing, -1, lookup[codes]).astype(np.intp)
+    else:
+        present, cells = np.unique(codes[~missing], return_inverse=True)
+        out = np.full(n, -1, dtype=np.intp)
+        out[~missing] = cells.reshape(-1)
     rows: dict[str, list[object]] = {col: [] for col in by}
     for value in present.tolist():
         parts: list[int] = []

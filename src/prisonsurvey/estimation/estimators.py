@@ -85,16 +85,15 @@ def estimate(
             columns.append(col)
     if not columns:
         raise ValueError("no variables to estimate")
-    y = np.column_stack(columns)
-    x = None
+    x: list[FloatArray] | None = None
     kind = Kind.TOTAL if stat is Stat.TOTAL else Kind.MEAN
     if stat is Stat.RATIO:
         if denominator is None:
             raise ValueError("a ratio needs a denominator column")
         den = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
-        x = np.repeat(den[:, None], y.shape[1], axis=1)
+        x = [den] * len(columns)
         kind = Kind.RATIO
-    res = domain_kernel(design, y, domains.codes, domains.n_cells, kind, x)
+    res = domain_kernel(design, columns, domains.codes, domains.n_cells, kind, x)
     n_cells, n_var = res.estimate.shape
     se = np.sqrt(res.variance)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -139,6 +138,8 @@ def _expand(series: pd.Series, categorical: bool) -> list[tuple[str | None, Floa
     """Turn a column into numeric columns: itself, or one 0/1 column per category."""
     is_numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
     if is_numeric and not categorical:
+        if series.dtype == np.float64:
+            return [(None, series.to_numpy())]
         return [(None, pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64))]
     codes, labels = pd.factorize(series, sort=True)
     missing = codes < 0

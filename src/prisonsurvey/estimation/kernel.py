@@ -15,6 +15,7 @@ replicate estimates and design effects are then arithmetic on these small tables
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,21 +69,22 @@ class _Layout:
 
 def domain_kernel(
     design: SurveyDesign,
-    y: FloatArray,
+    y: FloatArray | Sequence[FloatArray],
     cells: IntArray,
     n_cells: int,
     kind: Kind | str = Kind.MEAN,
-    x: FloatArray | None = None,
+    x: FloatArray | Sequence[FloatArray] | None = None,
 ) -> KernelResult:
     """Estimate totals, means or ratios of every column of ``y`` in every domain cell.
 
     Args:
         design: The survey design (its weights are the analysis weights).
-        y: Variables, shape ``(N, V)``; ``NaN`` marks an item missing (left out of the domain).
+        y: Variables, shape ``(N, V)`` or a sequence of ``V`` columns; ``NaN`` marks an item
+            missing (left out of the domain).
         cells: Domain cell of every row (``-1``: in no domain).
         n_cells: Number of cells ``C``.
         kind: ``total``, ``mean`` or ``ratio`` (``y / x``).
-        x: Denominator variables for ``ratio``, shape ``(N, V)``.
+        x: Denominator variables for ``ratio``, like ``y``.
 
     Raises:
         LonelyPsuError: A stratum has one PSU and the policy is ``fail``.
@@ -92,7 +94,9 @@ def domain_kernel(
         raise ValueError("a ratio needs denominator variables")
     layout = _layout(design, cells, n_cells)
     c = n_cells
-    n_var = y.shape[1]
+    ys = _columns(y)
+    xs = _columns(x) if x is not None else None
+    n_var = len(ys)
     out = {k: np.full((c, n_var), np.nan) for k in ("est", "var", "wn", "deff", "deffr")}
     n_out = np.zeros((c, n_var), dtype=np.int64)
     df_out = np.zeros((c, n_var), dtype=np.int64)
@@ -101,14 +105,23 @@ def domain_kernel(
     positive = w > 0
     cal = design.calibration if design.replicates is None else None
     cal_ctx = _CalibrationContext(design, cal, layout) if cal is not None else None
+    all_positive = bool(np.all(positive))
+    q_out = np.zeros((c, n_var))
+    a_out = np.zeros((c, n_var))
+    b_out = np.zeros((c, n_var))
+    rep_tabs: list[tuple[FloatArray, FloatArray]] = []
     for v in range(n_var):
-        yv = y[:, v]
+        yv = ys[v]
         m = ~np.isnan(yv)
-        if x is not None:
-            m &= ~np.isnan(x[:, v])
+        if xs is not None:
+            m &= ~np.isnan(xs[v])
         num = np.where(m, yv, 0.0)
-        den = np.where(m, x[:, v], 0.0) if (x is not None and kind is Kind.RATIO) else m * 1.0
-        a_tab = _table(layout, w * num)
+        if xs is not None and kind is Kind.RATIO:
+            den = np.where(m, xs[v], 0.0)
+        else:
+            den = m.astype(np.float64)
+        wnum = w * num
+        a_tab = _table(layout, wnum)
         b_tab = _table(layout, w * den)
         a_c = a_tab.sum(axis=0)
         b_c = b_tab.sum(axis=0)
@@ -121,13 +134,14 @@ def domain_kernel(
                 est = a_c / b_c
             centre = np.nan_to_num(est)
             scale = np.where(b_c != 0, b_c, np.nan)
-        counts = _bincount(layout.cells, weights=m & positive, minlength=c + 1)[:c]
-        wn = _bincount(layout.cells, weights=w * m, minlength=c + 1)[:c]
-        members = _members(layout, design, m & positive)
+        wn = b_c if kind is not Kind.RATIO else _table(layout, w * m).sum(axis=0)
+        unit_counts = _table(layout, m if all_positive else m & positive)
+        counts = unit_counts.sum(axis=0)
+        members = _members(layout, design, unit_counts)
         psu_any = members.astype(np.int64)
         n_psu_c = psu_any.sum(axis=0)
         if layout.factors is not None:
-            var = _replicate_variance(design, layout, a_tab, b_tab, kind, est)
+            rep_tabs.append((a_tab, b_tab))
             df = np.full(c, design.degf, dtype=np.int64)
         else:
             scores = (a_tab - centre * b_tab) / scale
@@ -135,22 +149,29 @@ def domain_kernel(
                 scores = cal_ctx.residualise(scores, num, den, centre, scale)
             second = None
             if design.psu_pop_units is not None:
-                second = _second_stage_sums(design, layout, w * num, w * den, centre, scale)
-            var = _linearised_variance(design, scores, members, second)
+                second = _second_stage_sums(design, layout, wnum, w * den, centre, scale)
+            out["var"][:, v] = _linearised_variance(design, scores, members, second)
             strata_any = np.zeros((design.n_strata, c), dtype=np.int64)
             np.add.at(strata_any, design.psu_stratum, psu_any)
             df = n_psu_c - (strata_any > 0).sum(axis=0)
         out["est"][:, v] = est
-        out["var"][:, v] = var
         out["wn"][:, v] = wn
         n_out[:, v] = counts.astype(np.int64)
         df_out[:, v] = df
         npsu_out[:, v] = n_psu_c
+        a_out[:, v] = a_c
+        b_out[:, v] = b_c
         if kind is not Kind.RATIO:
-            q = _bincount(layout.cells, weights=w * num * num, minlength=c + 1)[:c]
-            d1, d2 = _deff(kind, var, q, a_c, b_c, counts)
-            out["deff"][:, v] = d1
-            out["deffr"][:, v] = d2
+            # sum of w y^2 by cell; for 0/1 variables it equals the sum of w y
+            binary = bool(np.all((num == 0) | (num == 1)))
+            q_out[:, v] = a_c if binary else _cell_sums(layout, wnum * num)
+    if rep_tabs:
+        # one product for every variable: (R x P) @ (P x C*V)
+        out["var"] = _replicate_variance(design, layout, rep_tabs, kind, out["est"])
+    if kind is not Kind.RATIO:
+        out["deff"], out["deffr"] = _deff(
+            kind, out["var"], q_out, a_out, b_out, n_out.astype(np.float64)
+        )
     return KernelResult(
         estimate=out["est"],
         variance=out["var"],
@@ -198,15 +219,14 @@ def _layout(design: SurveyDesign, cells: IntArray, n_cells: int) -> _Layout:
     return _Layout(cells_x, n_cells, units, n_units, unit_psu, key, factors)
 
 
-def _table(layout: _Layout, values: FloatArray) -> FloatArray:
+def _table(layout: _Layout, values: npt.NDArray[np.float64] | BoolArray) -> FloatArray:
     size = layout.n_units * (layout.n_cells + 1)
     tab = _bincount(layout.key, weights=values, minlength=size)
     return tab.reshape(layout.n_units, layout.n_cells + 1)[:, : layout.n_cells]
 
 
-def _members(layout: _Layout, design: SurveyDesign, rows: BoolArray) -> BoolArray:
-    """Which PSUs hold rows of every cell, shape ``(P, C)``."""
-    counts = _table(layout, rows.astype(np.float64))
+def _members(layout: _Layout, design: SurveyDesign, counts: FloatArray) -> BoolArray:
+    """Which PSUs hold rows of every cell, shape ``(P, C)``, from unit-by-cell counts."""
     if layout.unit_psu is None:
         return counts > 0
     per_psu = np.zeros((design.n_psu, layout.n_cells))
@@ -214,26 +234,42 @@ def _members(layout: _Layout, design: SurveyDesign, rows: BoolArray) -> BoolArra
     return per_psu > 0
 
 
+def _columns(y: FloatArray | Sequence[FloatArray]) -> list[FloatArray]:
+    if isinstance(y, np.ndarray):
+        if y.ndim == 1:
+            return [np.asarray(y, dtype=np.float64)]
+        return [np.asarray(y[:, j], dtype=np.float64) for j in range(y.shape[1])]
+    return [np.asarray(col, dtype=np.float64) for col in y]
+
+
 def _replicate_variance(
     design: SurveyDesign,
     layout: _Layout,
-    a_tab: FloatArray,
-    b_tab: FloatArray,
+    tabs: list[tuple[FloatArray, FloatArray]],
     kind: Kind,
     est: FloatArray,
 ) -> FloatArray:
+    """Replicate variances of every cell and variable, shape ``(C, V)``."""
     rep = design.replicates
     assert rep is not None and layout.factors is not None
-    a_r = layout.factors.T @ a_tab  # (R, C)
+    a = np.ascontiguousarray(np.stack([t[0] for t in tabs], axis=2))  # (U, C, V)
+    u, c, v = a.shape
+    ft = np.ascontiguousarray(layout.factors.T)
+    a_r = (ft @ a.reshape(u, c * v)).reshape(-1, c, v)
     if kind is Kind.TOTAL:
         theta = a_r
     else:
-        b_r = layout.factors.T @ b_tab
+        b = np.ascontiguousarray(np.stack([t[1] for t in tabs], axis=2))
+        b_r = (ft @ b.reshape(u, c * v)).reshape(-1, c, v)
         with np.errstate(divide="ignore", invalid="ignore"):
             theta = a_r / b_r
-    centre = est[None, :] if rep.mse else theta.mean(axis=0, keepdims=True)
+    centre = est[None, :, :] if rep.mse else theta.mean(axis=0, keepdims=True)
     dev = theta - centre
-    return np.asarray(rep.scale * (rep.rscales[:, None] * dev * dev).sum(axis=0))
+    return np.asarray(rep.scale * np.einsum("r,rcv->cv", rep.rscales, dev * dev))
+
+
+def _cell_sums(layout: _Layout, values: FloatArray) -> FloatArray:
+    return _bincount(layout.cells, weights=values, minlength=layout.n_cells + 1)[: layout.n_cells]
 
 
 def _linearised_variance(
