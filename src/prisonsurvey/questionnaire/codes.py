@@ -72,7 +72,7 @@ class QnrCode(StrEnum):
     UNKNOWN_FILTER = "QNR117"
     """A choice_filter uses a name that is not a ``filters`` key of the list's choices."""
     CHOICE_NAME_SYNTAX = "QNR118"
-    """A choice name is not usable in expressions (letters, digits, '_' or '-')."""
+    """A choice name is not usable in expressions (letters, digits, '_', '.' or '-')."""
     EMPTY_LIST = "QNR119"
     """A choice list has no choices."""
 
