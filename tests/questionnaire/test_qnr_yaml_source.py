@@ -63,3 +63,37 @@ def test_scalars_are_typed_by_yaml_1_2_rules() -> None:
     doc = parse_yaml_text("a: yes\nb: 'no'\nc: 1\nd: 1.5\ne: true\nf: ~\ng: 2021-01-01\n", "f")
     assert doc.data == {"a": "yes", "b": "no", "c": 1, "d": 1.5, "e": True, "f": None,
                         "g": "2021-01-01"}  # fmt: skip
+
+
+def test_alias_loop_is_reported_not_a_crash() -> None:
+    doc = parse_yaml_text("a: &x [*x]\n", "f.yaml")
+    assert [(i.code, i.location.line, i.location.column) for i in doc.issues] == [("QNR010", 1, 4)]
+
+
+def test_alias_bomb_is_stopped() -> None:
+    lines = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for prev, name in zip("abcdef", "bcdefg", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    doc = parse_yaml_text("\n".join(lines) + "\n", "f.yaml")
+    assert [i.code for i in doc.issues] == ["QNR010"]
+    assert doc.data is None
+
+
+def test_control_character_position() -> None:
+    doc = parse_yaml_text('a: 1\nb: "x\x07"\n', "f.yaml")
+    assert [(i.code, i.location.line, i.location.column) for i in doc.issues] == [("QNR001", 2, 6)]
+
+
+def test_second_document_is_a_syntax_error() -> None:
+    doc = parse_yaml_text("a: 1\n---\nb: 2\n", "f.yaml")
+    assert [(i.code, i.location.line, i.location.column) for i in doc.issues] == [("QNR001", 2, 1)]
+
+
+def test_utf16_file_is_named(tmp_path: Path) -> None:
+    from prisonsurvey.questionnaire.yaml_source import read_yaml
+
+    path = tmp_path / "f.yaml"
+    path.write_bytes("a: 1\n".encode("utf-16"))
+    doc = read_yaml(path)
+    assert [i.code for i in doc.issues] == ["QNR004"]
+    assert "utf-16" in doc.issues[0].message

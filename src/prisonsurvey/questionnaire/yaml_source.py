@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.parser import Parser as PureParser
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from prisonsurvey.errors import Issue, Location
@@ -111,16 +112,19 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Issue]]:
         start = err.start
         line = raw.count(b"\n", 0, start) + 1
         column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
-        guess = ""
-        try:
-            raw.decode("cp1252")
-            guess = " It looks like Latin-1 / Windows-1252."
-        except UnicodeDecodeError:
-            pass
+        guess, source = "", "latin1"
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            guess, source = " It is UTF-16 (as some editors save 'Unicode' text).", "utf-16"
+        else:
+            try:
+                raw.decode("cp1252")
+                guess = " It looks like Latin-1 / Windows-1252."
+            except UnicodeDecodeError:
+                pass
         message = (
             f"file is not UTF-8: byte 0x{raw[start]:02X} at line {line}, byte {column} "
             f"(offset {start}) is not valid UTF-8.{guess} Re-save the file as UTF-8, e.g. "
-            f"`iconv -f latin1 -t utf-8 '{Path(file).name}' > fixed.yaml` and replace it"
+            f"`iconv -f {source} -t utf-8 '{Path(file).name}' > fixed.yaml` and replace it"
         )
         return None, [_issue(QnrCode.NOT_UTF8, message, file, line, column)]
 
@@ -145,9 +149,33 @@ def _tabs(text: str, file: str) -> list[Issue]:
     return [_issue(QnrCode.TAB, message, file, first[0], first[1])]
 
 
-def _syntax_issue(err: YAMLError, file: str) -> Issue:
+_HINTS = (
+    (
+        "another document",
+        "A file holds one YAML document: remove the second '---' and what follows, or move "
+        "it to a file of its own",
+    ),
+    ("undefined alias", "Define the anchor (&name) before using it as *name, or write the value"),
+)
+_GENERIC_HINT = (
+    "Check the indentation of this line and the one above, close every bracket or quote, and "
+    "quote texts containing ': ' or starting with '*', '&', '!', '%', '@' or '`'"
+)
+
+
+def _syntax_issue(err: YAMLError, file: str, text: str) -> Issue:
     line, column = 1, 1
     problem = str(err)
+    if isinstance(err, ReaderError):
+        position = min(max(err.position, 0), len(text))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        code = err.character if isinstance(err.character, int) else 0
+        message = (
+            f"control character U+{code:04X} is not allowed in YAML; delete it (it is often "
+            "pasted from a word processor or spreadsheet)"
+        )
+        return _issue(QnrCode.YAML_SYNTAX, message, file, line, column)
     if isinstance(err, MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         if mark is not None:
@@ -159,12 +187,20 @@ def _syntax_issue(err: YAMLError, file: str) -> Issue:
                 f" ({err.context} that starts at line {context.line + 1}, "
                 f"column {context.column + 1})"
             )
-    message = (
-        f"YAML syntax error: {problem}. Check the indentation of this line and the one "
-        "above, close every bracket or quote, and quote texts containing ': ' or starting "
-        "with '*', '&', '!', '%', '@' or '`'"
-    )
-    return _issue(QnrCode.YAML_SYNTAX, message, file, line, column)
+    hint = next((h for key, h in _HINTS if key in problem), _GENERIC_HINT)
+    return _issue(QnrCode.YAML_SYNTAX, f"YAML syntax error: {problem}. {hint}", file, line, column)
+
+
+MAX_NODES = 1_000_000
+"""Most nodes a file may expand to through aliases (guards against alias bombs)."""
+
+
+class _AliasError(Exception):
+    def __init__(self, line: int, column: int, too_many: bool) -> None:
+        super().__init__(line, column)
+        self.line = line
+        self.column = column
+        self.too_many = too_many
 
 
 class _Builder:
@@ -173,17 +209,26 @@ class _Builder:
     def __init__(self, doc: YamlDocument, constructor: Any) -> None:
         self.doc = doc
         self.constructor = constructor
+        self.open: set[int] = set()  # collections being built: an alias to one is a loop
+        self.budget = MAX_NODES
 
     def build(self, node: Node, path: YamlPath) -> Any:
         mark = node.start_mark
         self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        self.budget -= 1
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        return None  # pragma: no cover - the composer yields only the three kinds above
+        if id(node) in self.open or self.budget < 0:
+            raise _AliasError(mark.line + 1, mark.column + 1, self.budget < 0)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+            return None  # pragma: no cover - the composer yields only the three kinds above
+        finally:
+            self.open.discard(id(node))
 
     def _scalar(self, node: ScalarNode, path: YamlPath) -> Any:
         if node.start_mark.line == node.end_mark.line and node.style in _INLINE_STYLES:
@@ -327,7 +372,7 @@ def parse_yaml_text(
     try:
         node, yaml = _compose(text, fast=fast)
     except YAMLError as err:
-        doc.issues.append(_syntax_issue(err, file))
+        doc.issues.append(_syntax_issue(err, file, text))
         return doc
     if node is None:
         doc.issues.append(
@@ -341,5 +386,22 @@ def parse_yaml_text(
             )
         )
         return doc
-    doc.data = _Builder(doc, yaml.constructor).build(node, ())
+    try:
+        doc.data = _Builder(doc, yaml.constructor).build(node, ())
+    except _AliasError as err:
+        why = (
+            f"aliases expand to more than {MAX_NODES:,} values"
+            if err.too_many
+            else "an alias refers to a value that contains it (a loop)"
+        )
+        doc.data = None
+        doc.issues.append(
+            _issue(
+                QnrCode.BAD_STRUCTURE,
+                f"{why}; write the values out instead of using *aliases",
+                file,
+                err.line,
+                err.column,
+            )
+        )
     return doc
