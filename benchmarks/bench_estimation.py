@@ -151,7 +151,8 @@ options(survey.lonely.psu = "fail")
 args <- commandArgs(trailingOnly = TRUE)
 df <- as.data.frame(fread(args[1]))
 vars <- strsplit(args[2], ",")[[1]]
-d <- svydesign(ids = ~facility_id, strata = ~stratum, weights = ~base_weight, nest = TRUE, data = df)
+d <- svydesign(ids = ~facility_id, strata = ~stratum, weights = ~base_weight, nest = TRUE,
+               data = df)
 t0 <- proc.time()[["elapsed"]]
 for (v in vars) b <- svyby(as.formula(paste0("~", v)), ~country + sex + legal_status, d, svymean,
                           na.rm = TRUE)
@@ -198,7 +199,7 @@ def main() -> dict[str, Any]:
             c for c in frame.columns if c not in [*BY, "stratum", "facility_id", "base_weight"]
         ]
         input_bytes = int(
-            sum(frame[c].to_numpy().nbytes for c in names + ["base_weight", "facility_id"])
+            sum(frame[c].to_numpy().nbytes for c in [*names, "base_weight", "facility_id"])
             + sum(frame[c].memory_usage(deep=True) for c in [*BY, "stratum"])
         )
         t_design, design = _timed(
