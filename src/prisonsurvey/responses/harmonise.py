@@ -132,15 +132,24 @@ def _type_select_multiple(
 ) -> None:
     cl = q.choice_list(question)
     mapping = _token_map(q, question, language)
+    tokens = values.mask(empty).str.split()
+    leftover = pd.Series(False, index=values.index)
     multiword = [k for k in mapping if " " in k]
     if multiword:
-        alternatives = sorted(mapping, key=len, reverse=True)
-        pattern = r"(?:(?<=\s)|^)(" + "|".join(re.escape(a) for a in alternatives) + r")(?=\s|$)"
-        tokens = values.mask(empty).str.findall(pattern)
-        leftover = values.str.replace(pattern, "", regex=True).str.strip() != ""
-    else:
-        tokens = values.mask(empty).str.split()
-        leftover = pd.Series(False, index=values.index)
+        # labels with spaces ("Family visits"): re-read only the rows plain splitting fails on
+        flat = tokens.explode()
+        unknown = flat[flat.notna() & ~flat.isin(list(mapping))]
+        redo = values.index.isin(unknown.index.unique())
+        if redo.any():
+            alternatives = sorted(mapping, key=len, reverse=True)
+            pattern = (
+                r"(?:(?<=\s)|^)(" + "|".join(re.escape(x) for x in alternatives) + r")(?=\s|$)"
+            )
+            tokens = tokens.astype(object)
+            tokens[redo] = values[redo].str.findall(pattern)
+            leftover = pd.Series(redo, index=values.index) & (
+                values.str.replace(pattern, "", regex=True).str.strip() != ""
+            )
     exploded = tokens.explode()
     exploded = exploded[exploded.notna()]
     codes = exploded.map(mapping)

@@ -204,7 +204,7 @@ def detect_format(header: Iterable[str]) -> str:
     return PLAIN
 
 
-def read_csv_file(path: Path) -> list[RawTable]:
+def read_csv_file(path: Path, repeat_names: Iterable[str] = ()) -> list[RawTable]:
     """Read a CSV export (Central root CSV, KoBo CSV or plain CSV)."""
     where = str(path)
     text, notes = _decode(path.read_bytes(), where)
@@ -213,22 +213,29 @@ def read_csv_file(path: Path) -> list[RawTable]:
     repeat: str | None = None
     form_id: str | None = None
     if fmt == CENTRAL:
-        form_id, repeat = _central_name(path.name, header)
+        form_id, repeat = _central_name(path.name, header, repeat_names)
     t = _table(repeat, fmt, header, data, where, np.arange(2, len(data) + 2))
     t.form_id = form_id
     t.notes = notes
     return [t]
 
 
-def _central_name(filename: str, header: list[str]) -> tuple[str, str | None]:
+def _central_name(
+    filename: str, header: list[str], repeat_names: Iterable[str] = ()
+) -> tuple[str, str | None]:
+    """Form id and repeat of a Central CSV named ``{form_id}.csv`` or ``{form_id}-{repeat}.csv``."""
     stem = filename[:-4] if filename.lower().endswith(".csv") else filename
-    if "PARENT_KEY" in header and "-" in stem:
-        form_id, repeat = stem.split("-", 1)
-        return form_id, re.sub(r"~\d+$", "", repeat.rsplit("-", 1)[-1])
-    return stem, None
+    if "PARENT_KEY" not in header:
+        return stem, None
+    for repeat in sorted(repeat_names, key=len, reverse=True):
+        m = re.fullmatch(rf"(.+)-{re.escape(repeat)}(?:~\d+)?", stem)
+        if m:
+            return m.group(1), repeat
+    form_id, _, repeat = stem.rpartition("-")
+    return form_id or stem, re.sub(r"~\d+$", "", repeat)
 
 
-def read_central_zip(path: Path) -> list[RawTable]:
+def read_central_zip(path: Path, repeat_names: Iterable[str] = ()) -> list[RawTable]:
     """Read an ODK Central ``submissions.csv.zip`` (root CSV plus one CSV per repeat).
 
     Raises:
@@ -254,7 +261,7 @@ def read_central_zip(path: Path) -> list[RawTable]:
         member_where = f"{where}!{name}"
         text, notes = _decode(members[name], member_where)
         header, data = read_csv_text(text, member_where)
-        form_id, repeat = _central_name(Path(name).name, header)
+        form_id, repeat = _central_name(Path(name).name, header, repeat_names)
         t = _table(
             repeat,
             CENTRAL,
@@ -478,11 +485,11 @@ def read_any(path: Path, repeat_names: Iterable[str]) -> list[RawTable]:
     if path.is_dir() or name.endswith(".xml"):
         return read_xml_folder(path, repeat_names)
     if name.endswith(".zip"):
-        return read_central_zip(path)
+        return read_central_zip(path, repeat_names)
     if name.endswith((".xlsx", ".xlsm")):
         return read_xlsx(path, repeat_names)
     if name.endswith((".csv", ".txt", ".tsv")):
-        return read_csv_file(path)
+        return read_csv_file(path, repeat_names)
     raise InputError(
         Issue(
             "IMP003",
