@@ -156,6 +156,17 @@ def _owner_keys(loc: tuple[str | int, ...]) -> tuple[str, tuple[str, ...]]:
     return "group", _fields(Group)
 
 
+def _describe(path: ModelPath) -> str:
+    """Name the value at ``path`` for a message: ``label``, ``items entry 3``."""
+    if not path:
+        return "value"
+    last = path[-1]
+    if isinstance(last, int):
+        parent = path[-2] if len(path) >= 2 else "list"
+        return f"{parent} entry {last + 1}"
+    return str(last)
+
+
 def _in_text(path: ModelPath) -> bool:
     return len(path) >= 2 and path[-2] in _TEXT_FIELDS
 
@@ -184,7 +195,9 @@ def _validation_issues(err: ValidationError, source: SourceMap) -> list[Issue]:
         loc = tuple(error["loc"])
         path = _strip_tags(loc)
         kind = error["type"]
-        name = str(path[-1]) if path else "value"
+        if kind not in ("extra_forbidden", "missing"):
+            path = source.existing(path)  # drops union members such as 'str' or 'bool'
+        name = _describe(path)
         if kind == "extra_forbidden":
             owner, keys = _owner_keys(loc)
             where = source.locate(path, key=True)
@@ -201,6 +214,13 @@ def _validation_issues(err: ValidationError, source: SourceMap) -> list[Issue]:
             close = difflib.get_close_matches(got, allowed, n=1, cutoff=0.5)
             tip = f"did you mean '{close[0]}'? " if close else ""
             message = f"{name} '{got}' is not allowed; {tip}use one of: {', '.join(allowed)}"
+            code = QnrCode.WRONG_TYPE
+        elif kind in ("model_type", "model_attributes_type") and path and path[-2:-1] == ("items",):
+            where = source.locate(path)
+            message = (
+                f"{name} must be a question or group written as `key: value` lines "
+                "(name, type, label, ...), not a single value"
+            )
             code = QnrCode.WRONG_TYPE
         elif kind == "string_type" and error.get("input") is None and _in_text(path):
             where = source.locate(path, key=True)
@@ -229,6 +249,8 @@ def _file_list(
 ) -> list[tuple[int, str]]:
     """Read a list of file names (``modules``, ``choice_files``) from questionnaire.yaml."""
     value = root.data.get(key, default)
+    if value is None and key in root.data and default is not None:
+        return []  # `choice_files:` left empty: no choice files
     if value is None:
         issues.append(
             _issue(
@@ -291,6 +313,25 @@ class _FolderLoader:
     def _read_listed(self, key: str, index: int, name: str) -> YamlDocument | None:
         target = self.folder / name
         assert self.source.root is not None
+        if not target.resolve().is_relative_to(self.folder.resolve()):
+            self.issues.append(
+                _issue(
+                    QnrCode.MISSING_FILE,
+                    f"file '{name}' listed under {key} is outside the questionnaire folder; "
+                    "keep every file of a questionnaire in its folder",
+                    self.source.root.locate((key, index)),
+                )
+            )
+            return None
+        if target.exists() and not target.is_file():
+            self.issues.append(
+                _issue(
+                    QnrCode.MISSING_FILE,
+                    f"'{name}' listed under {key} is a folder, not a file; list a YAML file",
+                    self.source.root.locate((key, index)),
+                )
+            )
+            return None
         if not target.is_file():
             self.issues.append(
                 _issue(

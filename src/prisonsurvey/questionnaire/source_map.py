@@ -47,6 +47,17 @@ class SourceMap:
             return self.choice_lists.get(path[1]), path[1:]
         return self.root, path
 
+    def existing(self, path: ModelPath) -> ModelPath:
+        """Return the longest prefix of ``path`` that was written in a file."""
+        doc, inner = self._resolve(path)
+        if doc is None:
+            return path
+        cut = len(path) - len(inner)
+        probe = inner
+        while probe and probe not in doc.values:
+            probe = probe[:-1]
+        return path[: cut + len(probe)]
+
     def locate(self, path: ModelPath, *, key: bool = False) -> Location:
         """Return where the value at ``path`` (or its key, with ``key=True``) was written."""
         doc, inner = self._resolve(path)
