@@ -41,7 +41,14 @@ def tabulate(
         str, typer.Option("--lonely-psu", help="fail, remove, certainty, adjust or average.")
     ] = "fail",
     variables: Annotated[
-        str | None, typer.Option("--vars", "--indicators", help="Comma-separated variables.")
+        str | None, typer.Option("--vars", help="Comma-separated variables.")
+    ] = None,
+    instrument: Annotated[
+        Path | None,
+        typer.Option("--instrument", help="Instrument folder whose indicators.yaml to estimate."),
+    ] = None,
+    indicators: Annotated[
+        str | None, typer.Option("--indicators", help="Comma-separated indicator ids.")
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Comma-separated domain columns.")] = None,
     stat: Annotated[
@@ -113,7 +120,22 @@ def tabulate(
             denominator=denominator,
             probs=probs,
         )
-        result = tabulate_file(data, spec, request, output, fmt, lang)
+        if instrument is None and indicators:
+            raise InputError(
+                Issue(
+                    "EST002", "--indicators needs --instrument FOLDER (its catalogue)", Location()
+                )
+            )
+        result = tabulate_file(
+            data,
+            spec,
+            request,
+            output,
+            fmt,
+            lang,
+            instrument=instrument,
+            indicator_ids=_split(indicators),
+        )
     except InputError as err:
         raise fail_on_input_error(err, as_json) from None
     if as_json:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -245,6 +245,8 @@ def tabulate_file(
     lang: str = "en",
     title: str | None = None,
     labels: Mapping[str, str] | None = None,
+    instrument: Path | None = None,
+    indicator_ids: Sequence[str] = (),
 ) -> Tabulation:
     """Read a microdata file, declare its design, tabulate and optionally write the tables.
 
@@ -257,6 +259,9 @@ def tabulate_file(
         lang: Language of table headers (``en`` or ``es``).
         title: Title of the tables.
         labels: Indicator labels by variable.
+        instrument: Instrument folder whose ``indicators.yaml`` catalogue is estimated
+            (``request.variables`` is then ignored).
+        indicator_ids: Catalogue indicators to estimate (all when empty).
 
     Raises:
         InputError: Unreadable data, a bad design or request, or an unknown output format.
@@ -264,7 +269,17 @@ def tabulate_file(
     source = str(data_path)
     data = read_microdata(data_path)
     design = design_from_frame(data, spec, source)
-    result = tabulate(design, data, request, source)
+    if instrument is not None:
+        from prisonsurvey.estimation.catalogue import catalogue_labels, catalogue_table
+        from prisonsurvey.questionnaire.indicators import INDICATORS_FILE, load_indicators
+        from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
+
+        questionnaire = load_questionnaire_or_raise(instrument)
+        catalogue = load_indicators(instrument / INDICATORS_FILE, questionnaire)
+        result = catalogue_table(design, data, catalogue, request, indicator_ids, source)
+        labels = {**catalogue_labels(catalogue, lang), **(labels or {})}
+    else:
+        result = tabulate(design, data, request, source)
     if output is None:
         return result
     chosen = (fmt or output.suffix.lstrip(".")).lower()
