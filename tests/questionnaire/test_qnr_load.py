@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from prisonsurvey.errors import InputError
+from prisonsurvey.errors import InputError, Issue
 from prisonsurvey.questionnaire.load import load_questionnaire, load_questionnaire_or_raise
 from prisonsurvey.questionnaire.model import QuestionType
 
@@ -228,3 +228,34 @@ def test_numbers_accepted_as_expressions(folder: Folder) -> None:
     assert result.ok
     assert result.questionnaire is not None
     assert result.questionnaire.question("kids").default == "0"
+
+
+def test_unchanged_folder_is_loaded_once(folder: Folder) -> None:
+    path = folder()
+    first = load_questionnaire(path)
+    second = load_questionnaire(path)
+    assert second.questionnaire is first.questionnaire
+    second.issues.add(first.issues.errors[0] if first.issues.errors else _dummy_issue())
+    assert list(load_questionnaire(path).issues) == list(first.issues)
+
+
+def _dummy_issue() -> Issue:
+    return Issue("QNR999", "x")
+
+
+def test_a_changed_file_of_the_same_size_is_read_again(folder: Folder) -> None:
+    path = folder()
+    assert load_questionnaire(path).ok
+    text = (path / "m1.yaml").read_text(encoding="utf-8").replace("name: age", "name: Age")
+    (path / "m1.yaml").write_text(text, encoding="utf-8")
+    assert [c for c, *_ in where(load_questionnaire(path).issues)] == ["QNR102"]
+
+
+def test_a_missing_file_created_later_is_read(folder: Folder) -> None:
+    root = "id: demo\nversion: 1.0.0\ntitle: {es: D, en: D}\nlanguages: [es, en]\n"
+    root += "default_language: es\nmodules: [m1.yaml, m2.yaml]\n"
+    path = folder(root=root)
+    assert [c for c, *_ in where(load_questionnaire(path).issues)] == ["QNR006"]
+    m2 = "name: m2\nlabel: {es: a, en: b}\nitems:\n  - name: x\n    type: text\n"
+    (path / "m2.yaml").write_text(m2 + "    label: {es: a, en: b}\n", encoding="utf-8")
+    assert load_questionnaire(path).ok

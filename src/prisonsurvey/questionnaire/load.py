@@ -14,6 +14,7 @@ back to the YAML node it came from, and runs the cross-field rules of
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,10 @@ class LoadResult:
             "questions": len(q.questions()),
             "languages": list(q.languages),
         }
+
+    def copy(self) -> LoadResult:
+        """A copy whose issue list can be changed without touching this one."""
+        return LoadResult(self.questionnaire, Issues(list(self.issues)), self.source)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result: ``ok``, ``summary`` and the ``issues`` list."""
@@ -303,15 +308,18 @@ class _FolderLoader:
         self.issues: list[Issue] = []
         self.source = SourceMap()
         self.read_order: list[str] = []
+        self.probed: list[Path] = []  # every file looked at, present or not (see _MEMO)
 
     def _read(self, name: str) -> YamlDocument:
         doc = read_yaml(self.folder / name, str(self.folder / name))
         self.read_order.append(doc.file)
+        self.probed.append(self.folder / name)
         self.issues.extend(doc.issues)
         return doc
 
     def _read_listed(self, key: str, index: int, name: str) -> YamlDocument | None:
         target = self.folder / name
+        self.probed.append(target)
         assert self.source.root is not None
         if not target.resolve().is_relative_to(self.folder.resolve()):
             self.issues.append(
@@ -388,6 +396,7 @@ class _FolderLoader:
         explicit = "choice_files" in root.data
         for index, name in _file_list(root, "choice_files", ["choices.yaml"], self.issues):
             if not explicit and not (self.folder / name).is_file():
+                self.probed.append(self.folder / name)
                 continue
             doc = self._read_listed("choice_files", index, name)
             if doc is None:
@@ -507,7 +516,34 @@ def load_questionnaire(path: Path) -> LoadResult:
     """
     path = Path(path)
     check_folder(path)
-    return _FolderLoader(path).load()
+    key = str(path)
+    hit = _MEMO.get(key)
+    if hit is not None and all(_digest(p) == d for p, d in hit[0].items()):
+        return hit[1].copy()
+    loader = _FolderLoader(path)
+    result = loader.load()
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = ({p: _digest(p) for p in loader.probed}, result)
+    return result.copy()
+
+
+# Loads are remembered by folder and the content of every file looked at, so loading the same
+# unchanged folder again (each command and test does) costs a read and a hash per file.
+_MEMO_SIZE = 16
+_MEMO: dict[str, tuple[dict[Path, str | None], LoadResult]] = {}
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def clear_load_cache() -> None:
+    """Forget remembered loads (benchmarks use it to measure a first load)."""
+    _MEMO.clear()
 
 
 def load_questionnaire_or_raise(path: Path) -> Questionnaire:
@@ -528,6 +564,7 @@ __all__ = [
     "LoadResult",
     "QuestionType",
     "check_folder",
+    "clear_load_cache",
     "load_questionnaire",
     "load_questionnaire_or_raise",
 ]
