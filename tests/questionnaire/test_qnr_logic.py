@@ -204,3 +204,20 @@ def test_compiled_raises_on_invalid_expressions() -> None:
     with pytest.raises(InputError) as err:
         compiled(_in_code("${zz} > 1"))
     assert err.value.issues.codes() == ["EXP010"]
+
+
+def test_a_repeat_itself_is_used_through_count(folder: Folder) -> None:
+    items = ROSTER + q("y", extra="    relevant: ${kids} > 1\n")
+    assert issues_of(folder, items) == [("QNR136", "m1.yaml", 21, 15)]
+
+
+def test_nested_repeat_sees_the_outer_repeat(folder: Folder) -> None:
+    items = q("n") + (
+        "  - name: kids\n    type: repeat\n    label: {es: a, en: b}\n    items:\n"
+        "      - name: kid_age\n        type: integer\n        label: {es: a, en: b}\n"
+        "      - name: visits\n        type: repeat\n        label: {es: a, en: b}\n"
+        "        items:\n"
+        "          - name: visit_n\n            type: integer\n"
+        "            label: {es: a, en: b}\n            relevant: ${kid_age} > 1\n"
+    )
+    assert issues_of(folder, items) == []

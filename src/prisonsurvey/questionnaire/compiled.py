@@ -220,11 +220,16 @@ class _Analyser:
                 continue
             if ref.name == info.in_repeat and ref.name in enclosing:
                 continue
+            where = (
+                "is a repeat"
+                if ref.name == info.in_repeat
+                else f"is inside repeat '{info.in_repeat}'"
+            )
             self.add(
                 QnrCode.REPEAT_REFERENCE.value,
-                f"{field_name} of '{item_name}' uses ${{{ref.name}}}, which is inside repeat "
-                f"'{info.in_repeat}'; outside the repeat use an aggregate such as "
-                f"count(${{{ref.name}}}) or sum(${{{ref.name}}})",
+                f"{field_name} of '{item_name}' uses ${{{ref.name}}}, which {where}; outside "
+                f"the repeat use an aggregate such as count(${{{ref.name}}}) or "
+                f"sum(${{{ref.name}}})",
                 path,
                 ref.offset,
             )
