@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.design import build_design, make_calibration
+from prisonsurvey.design import build_design
+from prisonsurvey.design.calibration import calibrated_design as make_calibrated
 from prisonsurvey.design.survey_design import SurveyDesign
 
 REF = Path(__file__).resolve().parents[1] / "reference"
@@ -92,15 +93,16 @@ CAL_MARGINS = {
 
 
 def calibrated_design(name: str) -> SurveyDesign:
-    df = data()
     w = calibrated_weights()
     start = "nr" if name.startswith("cal2") else "wr"
-    design = base_design(start)
-    margins = [[df[c] for c in cols] for cols in CAL_MARGINS[name]]
-    kind = "rake" if name == "rake" else "greg"
-    cal_w = w["cal_raking"].to_numpy() if name == "rake_trimmed" else None
-    cal = make_calibration(margins, design.weights, kind, calibrated_weights=cal_w)
-    return design.with_weights(w[name].to_numpy()).with_calibration(cal)
+    return make_calibrated(
+        base_design(start),
+        data(),
+        CAL_MARGINS[name],
+        w[name].to_numpy(),
+        "rake" if name == "rake" else "greg",
+        untrimmed_weights=w["cal_raking"].to_numpy() if name == "rake_trimmed" else None,
+    )
 
 
 def _psu_rows(design: SurveyDesign) -> np.ndarray:

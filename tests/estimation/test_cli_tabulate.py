@@ -34,8 +34,8 @@ def microdata(tmp_path_factory: pytest.TempPathFactory) -> Path:
         columns=[f"jk_{r + 1:03d}" for r in range(jk.shape[1])],
     )
     df = pd.concat([df, reps], axis=1)
-    path = tmp_path_factory.mktemp("tab") / "survey.csv"
-    df.to_csv(path, index=False)
+    path = tmp_path_factory.mktemp("tab") / "survey.parquet"
+    df.to_parquet(path, index=False)
     return path
 
 

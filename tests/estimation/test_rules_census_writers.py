@@ -104,3 +104,17 @@ def test_xlsx_has_a_sheet_per_indicator_and_a_tidy_sheet(tmp_path: Path) -> None
     assert ws.freeze_panes == "A5"
     assert ws["B4"].value == "Estimación"
     assert wb["tidy"].max_row >= 6
+
+
+def test_interval_methods_at_the_edges() -> None:
+    from prisonsurvey.estimation.intervals import confidence_interval
+
+    lo, up = confidence_interval(
+        "beta", [0.0, 1.0, 0.3], [0.01, 0.01, 0.05], [50, 50, 50], n=[80] * 3
+    )
+    assert lo[0] == 0.0 and up[1] == 1.0
+    assert 0 < lo[2] < 0.3 < up[2] < 1
+    lo, up = confidence_interval("wilson", [0.3], [0.05], [np.inf])
+    assert 0.2 < lo[0] < 0.3 < up[0] < 0.41
+    lo, up = confidence_interval("wald", [0.3], [0.05], [np.inf])
+    assert lo[0] == pytest.approx(0.3 - 1.959963984540054 * 0.05)

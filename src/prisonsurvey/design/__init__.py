@@ -1,6 +1,11 @@
 """Survey designs: strata, PSUs, weights, fpc, calibration models and replicate weights."""
 
-from prisonsurvey.design.calibration import Calibration, CalibrationKind, make_calibration
+from prisonsurvey.design.calibration import (
+    Calibration,
+    CalibrationKind,
+    calibrated_design,
+    make_calibration,
+)
 from prisonsurvey.design.replicates import ReplicateMethod, ReplicateWeights
 from prisonsurvey.design.survey_design import (
     LonelyPsu,
@@ -18,5 +23,6 @@ __all__ = [
     "ReplicateWeights",
     "SurveyDesign",
     "build_design",
+    "calibrated_design",
     "make_calibration",
 ]

@@ -21,10 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
+if TYPE_CHECKING:
+    from prisonsurvey.design.survey_design import SurveyDesign
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -111,3 +115,37 @@ def make_calibration(
         base_weights=w0,
         calibrated_weights=cal_w,
     )
+
+
+def calibrated_design(
+    design: SurveyDesign,
+    data: pd.DataFrame,
+    margins: Sequence[Sequence[str]],
+    weights: npt.ArrayLike,
+    kind: CalibrationKind | str = CalibrationKind.GREG,
+    untrimmed_weights: npt.ArrayLike | None = None,
+) -> SurveyDesign:
+    """Return ``design`` with calibrated ``weights`` and the model its variances residualise on.
+
+    The weights may come from anywhere (this package's weighting, R, another system): the
+    variance only needs the calibration margins, the weights before calibration (the design's
+    weights) and after.
+
+    Args:
+        design: The design before calibration (its weights are ``w0``).
+        data: Rows aligned with the design, holding the margin columns.
+        margins: Column names of each margin, e.g. ``[["country", "sex"], ["country",
+            "legal_status"]]``; one margin for post-stratification.
+        weights: The calibrated (and possibly trimmed) analysis weights.
+        kind: ``greg`` (post-stratification, linear, raking, logit calibration) or ``rake``
+            (iterative proportional fitting as R ``rake``).
+        untrimmed_weights: The calibrated weights before trimming, when ``weights`` were
+            trimmed afterwards.
+    """
+    cal = make_calibration(
+        [[data[c].to_numpy() for c in cols] for cols in margins],
+        design.weights,
+        kind,
+        calibrated_weights=untrimmed_weights,
+    )
+    return design.with_weights(weights).with_calibration(cal)

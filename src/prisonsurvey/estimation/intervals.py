@@ -84,6 +84,9 @@ def confidence_interval(
             n_eff = n_eff * ratio * ratio
             lower = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
             upper = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+            # qbeta with a zero shape parameter is the point mass R returns
+            lower = np.where(p == 0, 0.0, lower)
+            upper = np.where(p == 1, 1.0, upper)
             return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
         # Wilson score interval on the effective sample size
         q2 = q * q
