@@ -51,14 +51,18 @@ df <- as.data.frame(fread(args[1]))
 ctl <- fromJSON(args[2])
 nrep <- as.integer(args[3]); reprake <- args[4] == "1"; repeats <- as.integer(args[5])
 csl <- as.data.frame(ctl$country_sex_legal_status)
-cs <- aggregate(count ~ country + sex, csl, sum); cl <- aggregate(count ~ country + legal_status, csl, sum)
+cs <- aggregate(count ~ country + sex, csl, sum)
+cl <- aggregate(count ~ country + legal_status, csl, sum)
 df$country_sex <- paste(df$country, df$sex, sep = ":")
 df$country_legal <- paste(df$country, df$legal_status, sep = ":")
 p1 <- data.frame(country_sex = paste(cs$country, cs$sex, sep = ":"), Freq = cs$count)
 p2 <- data.frame(country_legal = paste(cl$country, cl$legal_status, sep = ":"), Freq = cl$count)
 st <- as.data.frame(ctl$strata); p3 <- data.frame(stratum = st$stratum, Freq = st$population)
-d <- svydesign(ids = ~facility_id, strata = ~stratum, weights = ~base_weight, nest = TRUE, data = df)
-el <- function(f) { t0 <- proc.time()[["elapsed"]]; v <- f(); list(t = proc.time()[["elapsed"]] - t0, v = v) }
+d <- svydesign(ids = ~facility_id, strata = ~stratum, weights = ~base_weight, nest = TRUE,
+               data = df)
+el <- function(f) {
+  t0 <- proc.time()[["elapsed"]]; v <- f(); list(t = proc.time()[["elapsed"]] - t0, v = v)
+}
 mar <- list(~country_sex, ~country_legal, ~stratum); pops <- list(p1, p2, p3)
 ctrl <- list(maxit = 200, epsilon = 1e-6)
 out <- list(rake = Inf, boot = Inf)
