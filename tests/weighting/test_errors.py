@@ -157,3 +157,29 @@ def test_unknown_control_table_is_located(tmp_path: Path) -> None:
         apply_spec(_data(), spec, {}, locate=doc.locate)
     issue = next(iter(err.value.issues))
     assert issue.code == "WGT004" and issue.location.line == 8
+
+
+def test_facility_class_must_be_facility_level() -> None:
+    d = _data()
+    d["fr"] = [1, 1, 1, 1, 1, 1]
+    d["p"] = 0.5
+    spec = WeightingSpec.model_validate(
+        {
+            "name": "t",
+            "base_weight": {"column": "w"},
+            "steps": [
+                {
+                    "type": "nonresponse",
+                    "level": "facility",
+                    "responded": "fr",
+                    "unit": "psu",
+                    "unit_probability": "p",
+                    "classes": ["sex"],
+                }
+            ],
+            "replicates": {"method": "none"},
+        }
+    )
+    with pytest.raises(InputError) as err:
+        apply_spec(d, spec, {})
+    assert _codes(err) == ["WGT024"]

@@ -187,6 +187,9 @@ class _Chain:
         cls, names = _classes(self.cells, step.classes)
         if step.level == "facility":
             assert step.unit is not None and step.unit_probability is not None
+            _facility_level(
+                self.data, step.unit, [step.responded, *step.classes], self.locate(where)
+            )
             first = ~self.data[step.unit].duplicated().to_numpy()
             fw = np.zeros(len(self.data))
             fw[first] = 1.0 / validate.probabilities(self.data.loc[first], [step.unit_probability])
@@ -251,6 +254,23 @@ class _Chain:
     def _positive_cells(self, cell_w: FloatArray) -> CellIndex:
         # cells with no weight (nonrespondents, ineligible) never need a control total
         return self.cells if (cell_w > 0).all() else _mask_levels(self.cells, cell_w > 0)
+
+
+def _facility_level(
+    data: pd.DataFrame, unit: str, variables: Sequence[str], where: Location
+) -> None:
+    if unit not in data.columns:
+        issues.fail(issues.SPEC_COLUMN, f"the data have no facility column '{unit}'", where)
+    for v in variables:
+        varying = data.groupby(unit, sort=True)[v].nunique(dropna=False)
+        bad = varying[varying > 1]
+        if len(bad):
+            issues.fail(
+                issues.NOT_FACILITY_LEVEL,
+                f"'{v}' must be the same for every row of a facility (it is a facility-level "
+                f"class or response flag) but differs within facility {bad.index[0]}",
+                where,
+            )
 
 
 def _mask_levels(cells: CellIndex, keep: np.ndarray) -> CellIndex:

@@ -22,6 +22,7 @@ EMPTY_CLASS = "WGT020"  # a weighting class has units to adjust for but no respo
 WEIGHT_MISSING = "WGT021"  # missing weight or probability
 WEIGHT_NONPOSITIVE = "WGT022"  # weight <= 0 or probability outside (0, 1]
 CLASS_MISSING = "WGT023"  # missing value in a variable that defines classes, strata or PSUs
+NOT_FACILITY_LEVEL = "WGT024"  # a facility-level class or response flag varies within a facility
 # Replicates.
 LONELY_PSU = "WGT030"  # a stratum has a single PSU and the policy is "fail"
 BRR_NOT_TWO = "WGT031"  # BRR/Fay needs exactly two PSUs per stratum
