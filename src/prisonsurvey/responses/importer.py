@@ -31,6 +31,7 @@ from prisonsurvey.project import Project
 from prisonsurvey.questionnaire.model import Group, Questionnaire
 from prisonsurvey.responses.columns import map_columns
 from prisonsurvey.responses.harmonise import TypedTable, repeat_parents, type_table
+from prisonsurvey.responses.rawstore import insert_raw
 from prisonsurvey.responses.sources import CENTRAL, KOBO, RawTable, read_any
 from prisonsurvey.responses.store import Store, table_name
 
@@ -188,36 +189,6 @@ def _depth(repeat: str | None, parents: dict[str, str | None]) -> int:
         repeat = parents.get(repeat)
         d += 1
     return d
-
-
-def _raw_frame(t: RawTable, keys: pd.Series) -> pd.DataFrame:
-    header = list(t.header)
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h in seen:
-            seen[h] += 1
-            header[i] = f"{h}~{seen[h]}"
-        else:
-            seen[h] = 0
-    data = t.data.copy()
-    data.columns = pd.Index(header)
-    json = data.to_json(orient="records", lines=True, force_ascii=False) if len(data) else ""
-    lines = json.split("\n")[: len(data)]
-    table = t.repeat or "root"
-    out = pd.DataFrame(
-        {
-            "source_file": t.files.astype(str).to_numpy(),
-            "sheet": pd.Series([t.sheet] * len(data), dtype=object),
-            "row_number": t.rows,
-            "table_name": table,
-            "record_key": keys.to_numpy(),
-            "data": pd.Series(lines, dtype=object),
-        }
-    )
-    out["row_hash"] = pd.util.hash_pandas_object(
-        out[["table_name", "data"]].astype(str), index=False
-    ).to_numpy()
-    return out
 
 
 def _row_hash(frame: pd.DataFrame) -> np.ndarray:
@@ -394,13 +365,11 @@ def _commit(
     con = store.con
     frames: dict[str | None, list[pd.DataFrame]] = {}
     qparts: list[pd.DataFrame] = []
-    raws: list[pd.DataFrame] = []
     for i, t in enumerate(tables):
         f = typed[i].frame
         f["_root_key"] = f["_key"].astype(object).str.split("/", n=1).str[0].astype("str")
         frames.setdefault(t.repeat, []).append(f)
         qparts.append(_quarantine_frame(typed[i]))
-        raws.append(_raw_frame(t, f["_key"]))
     if None not in frames:
         raise InputError(
             Issue(
@@ -547,15 +516,8 @@ def _commit(
             )
             c = c[keep].drop_duplicates(["_key", "_sub_hash"])
             _insert(store, q.id, rep, _finish(c, win, "_root_key", import_id))
-        raw = pd.concat(raws, ignore_index=True)
-        raw["import_id"] = import_id
-        con.register("raw_df", raw)
-        con.execute(
-            "INSERT INTO raw_rows SELECT import_id, source_file, sheet, row_number, table_name, "
-            "record_key, data, row_hash FROM (SELECT DISTINCT ON (row_hash) * FROM raw_df) r "
-            "WHERE NOT EXISTS (SELECT 1 FROM raw_rows x WHERE x.row_hash = r.row_hash)"
-        )
-        con.unregister("raw_df")
+        for t, i in zip(tables, range(len(tables)), strict=True):
+            insert_raw(con, t, typed[i].frame["_key"], import_id)
         if len(qframe):
             qframe = qframe.astype({"value": str, "column_name": str, "code": str})
             qframe["import_id"] = import_id

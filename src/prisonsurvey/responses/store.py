@@ -2,8 +2,9 @@
 
 Tables:
     ``raw_rows``     every row read, exactly as written: ``import_id``, ``source_file``, ``sheet``,
-                     ``row_number``, ``table_name`` (``root`` or the repeat), ``record_key``,
-                     ``data`` (JSON object header -> original text), ``row_hash``.
+                     ``row_number``, ``table_name`` (``root`` or the repeat), ``record_key``;
+                     the text itself is in one table per header layout (``raw__*``, see
+                     :mod:`prisonsurvey.responses.rawstore`); :meth:`Store.raw_rows` joins them.
     ``resp__{instrument}`` and ``resp__{instrument}__{repeat}``
                      typed responses, one table per repeat, linked by ``_key``/``_parent_key``
                      (``_root_key`` is the submission). Every version of a submission is kept;
@@ -40,7 +41,8 @@ HIDDEN_COLUMNS = ("_sub_hash", "_current", "_import_id")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS raw_rows (
     import_id INTEGER, source_file VARCHAR, sheet VARCHAR, row_number BIGINT,
-    table_name VARCHAR, record_key VARCHAR, data VARCHAR, row_hash UBIGINT);
+    table_name VARCHAR, record_key VARCHAR, row_hash UBIGINT, layout VARCHAR);
+CREATE TABLE IF NOT EXISTS raw_layouts (layout VARCHAR, header VARCHAR);
 CREATE TABLE IF NOT EXISTS quarantine (
     import_id INTEGER, source_file VARCHAR, sheet VARCHAR, row_number BIGINT,
     table_name VARCHAR, record_key VARCHAR, column_name VARCHAR, value VARCHAR,
@@ -152,17 +154,17 @@ class Store:
         return self._frame(f"SELECT * FROM {name} ORDER BY _import_id, _source_file, _source_row")
 
     def raw_rows(self, source_file: str | None = None) -> pd.DataFrame:
-        """Raw rows as read (``data`` is a JSON object of header -> original text)."""
-        if source_file is None:
-            return self._frame(
-                "SELECT * EXCLUDE (row_hash) FROM raw_rows ORDER BY import_id, "
-                "source_file, table_name, row_number"
-            )
-        return self._frame(
-            "SELECT * EXCLUDE (row_hash) FROM raw_rows WHERE source_file = ? "
-            "ORDER BY import_id, table_name, row_number",
-            [source_file],
-        )
+        """Raw rows as read (``data`` is a JSON object of header -> original text).
+
+        Each distinct row is stored once: re-reading it from another file adds nothing.
+        """
+        from prisonsurvey.responses.rawstore import read_raw
+
+        df = read_raw(self.con, source_file)
+        for col in df.columns:
+            if df[col].dtype == object:
+                df[col] = df[col].astype("str")
+        return df
 
     def quarantine(self) -> pd.DataFrame:
         """Every problem that kept a row out of the typed tables, with its location."""
