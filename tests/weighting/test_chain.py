@@ -91,3 +91,20 @@ def test_facility_nonresponse_and_eligibility() -> None:
     s2 = res.stages["step2"].to_numpy()
     np.testing.assert_allclose(s2, [32 / 3, 0, 0, 0, 32 / 3, 2, 2])
     np.testing.assert_allclose(res.weights.to_numpy(), s2)
+
+
+def test_shipped_example_controls_run_the_standard_chain(full_sample: pd.DataFrame) -> None:
+    # weights/example-controls.json holds the census cells of prison_controls_5k.json
+    from prisonsurvey.weighting import load_controls
+
+    spec, doc = load_spec(SPEC)
+    controls = load_controls(SPEC.parent / "example-controls.json")
+    res = apply_spec(full_sample, spec, controls, replicates="none", locate=doc.locate)
+    assert res.diagnostics.max_margin_error < 1e-10
+    assert [s["step"] for s in res.diagnostics.steps] == [
+        "facility nonresponse",
+        "eligibility",
+        "person nonresponse",
+        "calibration (raking)",
+        "trim",
+    ]
