@@ -6,6 +6,8 @@ tests/reference/reference.R section "calibration" on prison_survey_5k respondent
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -93,3 +95,28 @@ def test_trim_weights(
     got = trim_weights(w, upper=1.6 * w.mean(), lower=0.5 * w.mean(), strict=True)
     _close(pd.Series(got), r_weights["rake_trimmed"])
     assert got.sum() == pytest.approx(w.sum(), rel=1e-12)
+
+
+def test_diagnostics_equal_r_summary(
+    respondents: pd.DataFrame, margins_cs_cl: list[Margin], r_reference: dict[str, Any]
+) -> None:
+    # r_reference_5k.json "weights_summary"/"rake": quantile type 7, sd, cv, kish_deff, g range
+    from prisonsurvey.weighting import WeightSummary
+
+    w = calibrate(respondents, "base_weight", margins_cs_cl, "raking").weights.to_numpy()
+    got = WeightSummary.of(w, respondents["base_weight"].to_numpy())
+    ref = r_reference["weights_summary"]["rake"]
+    assert got.n == ref["n"]
+    for ours, theirs in [
+        (got.total, ref["sum"]),
+        (got.mean, ref["mean"]),
+        (got.sd, ref["sd"]),
+        (got.cv, ref["cv"]),
+        (got.kish_deff, ref["kish_deff"]),
+        (got.g_min, ref["g_min"]),
+        (got.g_max, ref["g_max"]),
+        (got.min, ref["min"]),
+        (got.max, ref["max"]),
+    ]:
+        assert ours == pytest.approx(theirs, rel=1e-8)
+    np.testing.assert_allclose(list(got.quantiles.values()), ref["quantiles_type7"]["q"], rtol=1e-8)
