@@ -118,3 +118,25 @@ def test_interval_methods_at_the_edges() -> None:
     assert 0.2 < lo[0] < 0.3 < up[0] < 0.41
     lo, up = confidence_interval("wald", [0.3], [0.05], [np.inf])
     assert lo[0] == pytest.approx(0.3 - 1.959963984540054 * 0.05)
+
+
+def test_category_with_few_holders_is_suppressed() -> None:
+    table = _table().assign(n_category=[np.nan, np.nan, np.nan, 2, 0])
+    out = apply_rules(table, Rules(single_facility=False, min_count=3, suppress_min_n=1))
+    assert out["status"][3] == "suppressed"
+    assert "in the category" in out["note"][3]
+    assert out["status"][4] == "ok"  # nobody has it: not disclosive
+
+
+def test_prop_counts_category_holders() -> None:
+    from prisonsurvey.design import build_design
+    from prisonsurvey.estimation import estimate
+
+    df = pd.DataFrame(
+        {"w": [1.0] * 6, "g": ["a", "a", "b", "b", "b", None], "s": [1, 1, 1, 2, 2, 2]}
+    )
+    out = estimate(build_design(df["w"]), df, ["g"], stat="prop", by=["s"]).to_frame()
+    got = {(r.s, r.level): (r.n_category, r.n) for r in out.itertuples()}
+    assert got[(1, "a")] == (2, 3)
+    assert got[(1, "b")] == (1, 3)
+    assert got[(2, "b")] == (2, 2)

@@ -145,7 +145,12 @@ def tabulate(
         typer.echo(f"wrote {result.output}: {len(result.table)} estimates")
         return
     table = result.table
-    typer.echo(table.to_string(index=False, max_rows=200))
+    keep = [*request.by, "variable", "level", "estimate", "se", "ci_lower", "ci_upper", "n"]
+    keep += ["status", "note"]
+    shown = table[[c for c in keep if c in table]]
+    if shown["level"].isna().all():
+        shown = shown.drop(columns=["level"])
+    typer.echo(shown.to_string(index=False, max_rows=500, float_format=lambda v: f"{v:.4g}"))
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:

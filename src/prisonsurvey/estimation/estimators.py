@@ -93,7 +93,9 @@ def estimate(
         den = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
         x = [den] * len(columns)
         kind = Kind.RATIO
-    res = domain_kernel(design, columns, domains.codes, domains.n_cells, kind, x)
+    res = domain_kernel(
+        design, columns, domains.codes, domains.n_cells, kind, x, count_nonzero=stat is Stat.PROP
+    )
     n_cells, n_var = res.estimate.shape
     se = np.sqrt(res.variance)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -124,6 +126,7 @@ def estimate(
             "n": res.n.ravel(),
             "n_weighted": res.weighted_n.ravel(),
             "n_psu": res.n_psu.ravel(),
+            "n_category": np.where(res.n_nonzero < 0, np.nan, res.n_nonzero).ravel(),
         }
     )
     for by_col in domains.by:

@@ -52,6 +52,7 @@ class KernelResult:
     deff_replace: FloatArray
     df_domain: npt.NDArray[np.int64]
     n_psu: npt.NDArray[np.int64]
+    n_nonzero: npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +75,7 @@ def domain_kernel(
     n_cells: int,
     kind: Kind | str = Kind.MEAN,
     x: FloatArray | Sequence[FloatArray] | None = None,
+    count_nonzero: bool = False,
 ) -> KernelResult:
     """Estimate totals, means or ratios of every column of ``y`` in every domain cell.
 
@@ -85,6 +87,8 @@ def domain_kernel(
         n_cells: Number of cells ``C``.
         kind: ``total``, ``mean`` or ``ratio`` (``y / x``).
         x: Denominator variables for ``ratio``, like ``y``.
+        count_nonzero: Also count the rows of each cell with a non-zero value (the holders of
+            a category, for disclosure rules).
 
     Raises:
         LonelyPsuError: A stratum has one PSU and the policy is ``fail``.
@@ -101,6 +105,7 @@ def domain_kernel(
     n_out = np.zeros((c, n_var), dtype=np.int64)
     df_out = np.zeros((c, n_var), dtype=np.int64)
     npsu_out = np.zeros((c, n_var), dtype=np.int64)
+    nz_out = np.full((c, n_var), -1, dtype=np.int64)
     w = design.weights
     positive = w > 0
     cal = design.calibration if design.replicates is None else None
@@ -160,6 +165,8 @@ def domain_kernel(
         df_out[:, v] = df
         npsu_out[:, v] = n_psu_c
         a_out[:, v] = a_c
+        if count_nonzero:
+            nz_out[:, v] = _cell_sums(layout, (num != 0) & positive).astype(np.int64)
         b_out[:, v] = b_c
         if kind is not Kind.RATIO:
             # sum of w y^2 by cell; for 0/1 variables it equals the sum of w y
@@ -181,6 +188,7 @@ def domain_kernel(
         deff_replace=out["deffr"],
         df_domain=df_out,
         n_psu=npsu_out,
+        n_nonzero=nz_out,
     )
 
 
@@ -268,7 +276,7 @@ def _replicate_variance(
     return np.asarray(rep.scale * np.einsum("r,rcv->cv", rep.rscales, dev * dev))
 
 
-def _cell_sums(layout: _Layout, values: FloatArray) -> FloatArray:
+def _cell_sums(layout: _Layout, values: npt.NDArray[np.float64] | BoolArray) -> FloatArray:
     return _bincount(layout.cells, weights=values, minlength=layout.n_cells + 1)[: layout.n_cells]
 
 

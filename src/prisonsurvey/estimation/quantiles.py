@@ -126,6 +126,7 @@ def quantiles(
                     "n": srt.counts.astype(np.int64),
                     "n_weighted": srt.total,
                     "n_psu": res.n_psu[:, 0],
+                    "n_category": np.nan,
                 }
             )
             for col in domains.by:

@@ -24,6 +24,7 @@ COLUMNS = (
     "n",
     "n_weighted",
     "n_psu",
+    "n_category",
 )
 
 

@@ -5,8 +5,9 @@ why. Suppressed cells keep their sample sizes but lose the estimate, standard er
 
 * Reliability: flagged when ``n < flag_min_n`` or ``cv > flag_max_cv``; suppressed when
   ``n < suppress_min_n`` or ``cv > suppress_max_cv``.
-* Disclosure: suppressed when fewer than ``min_count`` respondents are in the cell (or, for a
-  category proportion, have the category) or when every respondent of the cell is in one
+* Disclosure: suppressed when fewer than ``min_count`` respondents are in the cell, or when
+  between 1 and ``min_count - 1`` respondents have the category of a proportion
+  (``n_category``), or when every respondent of the cell is in one
   facility (PSU) and ``single_facility`` is on.
 """
 
@@ -66,6 +67,12 @@ def apply_rules(table: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame
             notes[i].append(note)
 
     mark(n < rules.min_count, f"fewer than {rules.min_count} respondents (disclosure)", suppress)
+    if "n_category" in out:
+        holders = out["n_category"].to_numpy(dtype=np.float64)
+        few = (holders > 0) & (holders < rules.min_count)
+        mark(
+            few, f"fewer than {rules.min_count} respondents in the category (disclosure)", suppress
+        )
     if rules.single_facility and "n_psu" in out:
         mark(out["n_psu"].to_numpy() == 1, "all respondents in one facility (disclosure)", suppress)
     mark(n < rules.suppress_min_n, f"fewer than {rules.suppress_min_n} respondents", suppress)
