@@ -279,3 +279,28 @@ def test_lint_without_source_has_empty_locations() -> None:
 
 def test_root_constant_is_valid(folder: Folder) -> None:
     assert load_questionnaire(folder(root=ROOT)).ok
+
+
+# rules still run when the model rejected optional fields
+
+
+def test_rules_run_beside_a_misspelled_field(folder: Folder) -> None:
+    items = q("age", extra="    hnit: {es: a, en: b}\n") + q("Bad")
+    result = load_questionnaire(folder(module(items)))
+    assert where(result.issues) == [("QNR007", "m1.yaml", 7, 5), ("QNR102", "m1.yaml", 8, 11)]
+    assert result.questionnaire is None
+
+
+def test_consequences_of_a_set_aside_field_are_not_reported(folder: Folder) -> None:
+    items = "  - name: age\n    type: integer\n    lable: {es: a, en: b}\n" + q("x")
+    assert issues_of(folder, items) == [("QNR007", "m1.yaml", 6, 5)]
+
+
+def test_wrong_optional_value_and_rules_elsewhere(folder: Folder) -> None:
+    items = q("age", extra="    read_only: perhaps\n") + q("x", extra="    relevant: ${zz} = 1\n")
+    assert issues_of(folder, items) == [("QNR008", "m1.yaml", 7, 16), ("EXP010", "m1.yaml", 11, 15)]
+
+
+def test_rules_wait_when_a_required_field_is_wrong(folder: Folder) -> None:
+    items = q("age", "intger") + q("Bad")
+    assert issues_of(folder, items) == [("QNR008", "m1.yaml", 5, 11)]

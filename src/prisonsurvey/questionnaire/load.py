@@ -32,6 +32,7 @@ from prisonsurvey.questionnaire.model import (
     Questionnaire,
     QuestionType,
 )
+from prisonsurvey.questionnaire.repair import outside_repaired, repair
 from prisonsurvey.questionnaire.source_map import ModelPath, SourceMap
 from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml
 
@@ -463,6 +464,8 @@ class _FolderLoader:
             questionnaire = Questionnaire.model_validate(data)
         except ValidationError as err:
             self.issues.extend(_validation_issues(err, self.source))
+            if files_ok:
+                self._lint_provisional(data, err)
         if questionnaire is not None and files_ok:
             self.issues.extend(lint_questionnaire(questionnaire, self.source))
         has_errors = any(i.severity is Severity.ERROR for i in self.issues)
@@ -470,6 +473,22 @@ class _FolderLoader:
             None if has_errors else questionnaire,
             Issues(self._ordered(self.issues)),
             self.source,
+        )
+
+    def _lint_provisional(self, data: dict[str, Any], err: ValidationError) -> None:
+        """Run the cross-field rules on the data without the fields the model rejected."""
+        repaired = repair(data, err)
+        if repaired is None:
+            return
+        fixed, owners = repaired
+        try:
+            provisional = Questionnaire.model_validate(fixed)
+        except ValidationError:
+            return
+        self.issues.extend(
+            i
+            for i in lint_questionnaire(provisional, self.source)
+            if outside_repaired(i, self.source, owners)
         )
 
     def _ordered(self, issues: list[Issue]) -> list[Issue]:

@@ -58,6 +58,14 @@ class SourceMap:
             probe = probe[:-1]
         return path[: cut + len(probe)]
 
+    def last_line(self, path: ModelPath) -> int:
+        """Return the last line holding part of the value at ``path`` (0 if unknown)."""
+        doc, inner = self._resolve(path)
+        if doc is None:
+            return 0
+        n = len(inner)
+        return max((v[0] for k, v in doc.values.items() if k[:n] == inner), default=0)
+
     def locate(self, path: ModelPath, *, key: bool = False) -> Location:
         """Return where the value at ``path`` (or its key, with ``key=True``) was written."""
         doc, inner = self._resolve(path)
