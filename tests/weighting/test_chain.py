@@ -108,3 +108,31 @@ def test_shipped_example_controls_run_the_standard_chain(full_sample: pd.DataFra
         "calibration (raking)",
         "trim",
     ]
+
+
+def test_trimming_is_repeated_in_every_replicate(
+    full_sample: pd.DataFrame, controls: dict[str, pd.DataFrame]
+) -> None:
+    # replicate r of the standard chain = the untrimmed replicate weights trimmed anew
+    # (R trimWeights rule: 1.3 / 0.8 x the replicate's mean, strict)
+    from prisonsurvey.weighting import trim_weights
+    from prisonsurvey.weighting.spec import TrimStep
+
+    standard, _ = load_spec(SPEC)
+    tight = TrimStep(type="trim", upper=1.3, lower=0.8)  # binds in every replicate
+    spec = standard.model_copy(update={"steps": [*standard.steps[:-1], tight]})
+    res = apply_spec(full_sample, spec, controls)
+    assert res.diagnostics.steps[-1]["trimmed"] > 100
+    untrimmed_spec = spec.model_copy(update={"steps": spec.steps[:-1]})
+    raw = apply_spec(full_sample, untrimmed_spec, controls)
+    assert res.replicates is not None and raw.replicates is not None
+    got = res.replicates.matrix(res.weights.to_numpy())
+    plain = raw.replicates.matrix(raw.weights.to_numpy())
+    for r in (0, 5, 60, 136):
+        w = plain[:, r]
+        pos = w > 0
+        expected = np.zeros_like(w)
+        m = w[pos].mean()
+        expected[pos] = trim_weights(w[pos], 1.3 * m, 0.8 * m, strict=True)
+        assert not np.allclose(expected, w)
+        np.testing.assert_allclose(got[:, r], expected, rtol=1e-10, atol=1e-12)

@@ -7,8 +7,9 @@ totals come from one ``(cells x PSUs) @ (PSUs x R)`` product. Replicates therefo
 step (re-adjusting and re-calibrating) without an ``N x R`` matrix; the result is stored in
 factored form (:class:`~prisonsurvey.design.replicates.ReplicateWeights`).
 
-Trimming is the exception: it acts on single weights, so it must be the last step and its
-full-sample factors are carried into the replicates unchanged.
+Trimming acts on single weights rather than cells, so it must be the last step; replicates
+are trimmed anew on groups of rows sharing PSU, cell and base weight (rows of one group have
+equal weights in every replicate), and their factors are then stored per group.
 """
 
 from __future__ import annotations
@@ -349,6 +350,7 @@ def apply_spec(
     )
     stages = {"base": pd.Series(base, index=data.index, name="base")}
     trim_factor = np.ones(len(data))
+    trim_step: TrimStep | None = None
     for i, step in enumerate(spec.steps):
         where: tuple[str | int, ...] = ("steps", i)
         if isinstance(step, EligibilityStep):
@@ -360,6 +362,7 @@ def apply_spec(
         elif isinstance(step, TrimStep):
             w = base * chain.f[cells.row_cell, 0]
             trim_factor = _trim_factor(w, step)
+            trim_step = step
             chain.steps.append({"step": "trim", "trimmed": int((trim_factor != 1).sum())})
         current = base * chain.f[cells.row_cell, 0] * trim_factor
         stages[f"step{i + 1}"] = pd.Series(current, index=data.index, name=f"step{i + 1}")
@@ -367,16 +370,22 @@ def apply_spec(
     rep: ReplicateWeights | None = None
     rep_info: dict[str, Any] | None = None
     if psu is not None and lay is not None:
-        full = chain.f[:, :1]
-        cell_factors = np.zeros_like(chain.f[:, 1:])
-        np.divide(chain.f[:, 1:], full, out=cell_factors, where=full != 0)
+        if trim_step is None:
+            codes = cells.row_cell
+            full = chain.f[:, :1]
+            cell_factors = np.zeros_like(chain.f[:, 1:])
+            np.divide(chain.f[:, 1:], full, out=cell_factors, where=full != 0)
+        else:
+            codes, cell_factors = _trimmed_replicates(
+                base, final, cells.row_cell, lay.row_psu, chain.f, psu.factors, trim_step
+            )
         rep = ReplicateWeights(
             method=psu.method,
             scale=psu.scale,
             rscales=psu.rscales,
             psu_codes=lay.row_psu,
             psu_factors=psu.factors,
-            cell_codes=cells.row_cell,
+            cell_codes=codes,
             cell_factors=cell_factors,
             mse=spec.replicates.mse,
         )
@@ -408,3 +417,58 @@ def _trim_factor(w: FloatArray, step: TrimStep) -> FloatArray:
     out = np.ones_like(w)
     np.divide(trimmed, w, out=out, where=pos)
     return out
+
+
+def _trim_columns(w: FloatArray, count: FloatArray, step: TrimStep) -> FloatArray:
+    """R ``trimWeights`` on every column of grouped weights (``count`` units per row)."""
+    pos = w > 0
+    n_pos = (count[:, None] * pos).sum(axis=0)
+    total = (count[:, None] * w).sum(axis=0)
+    scale = np.where(n_pos > 0, total / np.maximum(n_pos, 1), 1.0)
+    if step.relative_to == "absolute":
+        scale = np.ones_like(scale)
+    upper = step.upper * scale if step.upper is not None else np.full_like(scale, np.inf)
+    lower = step.lower * scale if step.lower is not None else np.full_like(scale, -np.inf)
+    out = w.copy()
+    for _ in range(1000):
+        outside = pos & ((out < lower) | (out > upper))
+        if not outside.any():
+            break
+        clipped = np.clip(out, lower, upper)
+        excess = (count[:, None] * (out - clipped) * outside).sum(axis=0)
+        n_in = (count[:, None] * (pos & ~outside)).sum(axis=0)
+        share = np.where(n_in > 0, excess / np.maximum(n_in, 1), 0.0)
+        out = np.where(outside, clipped, np.where(pos, out + share, 0.0))
+        if not step.strict:
+            break
+    return out
+
+
+def _trimmed_replicates(
+    base: FloatArray,
+    final: FloatArray,
+    row_cell: IntArray,
+    row_psu: IntArray,
+    f: FloatArray,
+    a: FloatArray,
+    step: TrimStep,
+) -> tuple[IntArray, FloatArray]:
+    """Trim every replicate anew, on groups of rows sharing PSU, cell and base weight.
+
+    Rows of one group have the same weight in every replicate, so trimming the groups (with
+    their sizes) equals trimming the rows; the factors are stored per group.
+    """
+    n_psu = a.shape[0]
+    key = pd.DataFrame({"k": row_cell.astype(np.int64) * n_psu + row_psu, "b": base})
+    group = key.groupby(["k", "b"], sort=False).ngroup().to_numpy().astype(np.intp)
+    n_groups = int(group.max()) + 1 if group.size else 0
+    first = np.zeros(n_groups, dtype=np.intp)
+    first[group[::-1]] = np.arange(group.size)[::-1]
+    count = np.bincount(group, minlength=n_groups).astype(np.float64)
+    g_cell, g_psu = row_cell[first], row_psu[first]
+    reps = base[first][:, None] * a[g_psu] * f[g_cell, 1:]
+    trimmed = _trim_columns(reps, count, step)
+    denom = final[first][:, None] * a[g_psu]
+    factors = np.zeros_like(trimmed)
+    np.divide(trimmed, denom, out=factors, where=denom != 0)
+    return group, factors
