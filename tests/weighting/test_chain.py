@@ -136,3 +136,20 @@ def test_trimming_is_repeated_in_every_replicate(
         expected[pos] = trim_weights(w[pos], 1.3 * m, 0.8 * m, strict=True)
         assert not np.allclose(expected, w)
         np.testing.assert_allclose(got[:, r], expected, rtol=1e-10, atol=1e-12)
+
+
+def test_sparse_and_dense_replicate_tables_agree(
+    full_sample: pd.DataFrame, controls: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prisonsurvey.weighting.apply as apply_module
+
+    spec, _ = load_spec(SPEC)
+    dense = apply_spec(full_sample, spec, controls)
+    monkeypatch.setattr(apply_module, "_DENSE_LIMIT", 0)
+    sparse = apply_spec(full_sample, spec, controls)
+    assert dense.replicates is not None and sparse.replicates is not None
+    np.testing.assert_allclose(
+        sparse.replicates.matrix(sparse.weights.to_numpy()),
+        dense.replicates.matrix(dense.weights.to_numpy()),
+        rtol=1e-12,
+    )

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from prisonsurvey.design.replicates import ReplicateWeights
 from prisonsurvey.errors import Location
@@ -37,6 +38,7 @@ from prisonsurvey.weighting.spec import (
 )
 from prisonsurvey.weighting.trimming import trim_weights
 
+_DENSE_LIMIT = 4_000_000
 Locator = Callable[[tuple[str | int, ...]], Location]
 _TRUE = frozenset({"1", "true", "yes", "y"})
 
@@ -140,8 +142,12 @@ class _Chain:
         if self.a is None or self.row_psu is None:
             return full[:, None]
         p = self.a.shape[0]
-        by_psu = group_sum(values, self.cells.row_cell * p + self.row_psu, c * p).reshape(c, p)
-        return np.column_stack([full, by_psu @ self.a])
+        if c * p <= _DENSE_LIMIT:
+            dense = group_sum(values, self.cells.row_cell * p + self.row_psu, c * p)
+            return np.column_stack([full, dense.reshape(c, p) @ self.a])
+        # many cells x many PSUs (e.g. facility classes): most pairs are empty
+        by_psu = sparse.csr_matrix((values, (self.cells.row_cell, self.row_psu)), shape=(c, p))
+        return np.column_stack([full, np.asarray(by_psu @ self.a)])
 
     def current(self) -> FloatArray:
         return self.t * self.f
