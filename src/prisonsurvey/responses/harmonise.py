@@ -120,6 +120,22 @@ def _number(values: pd.Series, empty: pd.Series) -> pd.Series:
     return pd.to_numeric(values.mask(empty), errors="coerce")
 
 
+def _parse_multiple(
+    text: str, mapping: dict[str, int], pattern: re.Pattern[str] | None
+) -> tuple[list[int], bool]:
+    """Codes of one select_multiple answer and whether every part was understood."""
+    parts = text.split()
+    codes = [mapping.get(p) for p in parts]
+    if all(c is not None for c in codes):
+        return [c for c in codes if c is not None], True
+    if pattern is None:
+        return [c for c in codes if c is not None], False
+    # labels with spaces ("Family visits"): match the longest labels first
+    found = pattern.findall(text)
+    leftover = pattern.sub("", text).strip()
+    return [mapping[f] for f in found], not leftover
+
+
 def _type_select_multiple(
     q: Questionnaire,
     question: Question,
@@ -132,29 +148,27 @@ def _type_select_multiple(
 ) -> None:
     cl = q.choice_list(question)
     mapping = _token_map(q, question, language)
-    tokens = values.mask(empty).str.split()
-    leftover = pd.Series(False, index=values.index)
-    multiword = [k for k in mapping if " " in k]
-    if multiword:
-        # labels with spaces ("Family visits"): re-read only the rows plain splitting fails on
-        flat = tokens.explode()
-        unknown = flat[flat.notna() & ~flat.isin(list(mapping))]
-        redo = values.index.isin(unknown.index.unique())
-        if redo.any():
-            alternatives = sorted(mapping, key=len, reverse=True)
-            pattern = (
-                r"(?:(?<=\s)|^)(" + "|".join(re.escape(x) for x in alternatives) + r")(?=\s|$)"
-            )
-            tokens = tokens.astype(object)
-            tokens[redo] = values[redo].str.findall(pattern)
-            leftover = pd.Series(redo, index=values.index) & (
-                values.str.replace(pattern, "", regex=True).str.strip() != ""
-            )
-    exploded = tokens.explode()
-    exploded = exploded[exploded.notna()]
-    codes = exploded.map(mapping)
-    unknown_rows = codes.isna().groupby(level=0).any().reindex(values.index, fill_value=False)
-    bad = (unknown_rows | leftover) & ~empty
+    pattern = None
+    if any(" " in k for k in mapping):
+        alternatives = sorted(mapping, key=len, reverse=True)
+        pattern = re.compile(
+            r"(?:(?<=\s)|^)(" + "|".join(re.escape(x) for x in alternatives) + r")(?=\s|$)"
+        )
+    # each distinct answer is parsed once; rows take the result of their answer
+    rows, uniques = pd.factorize(values.mask(empty), use_na_sentinel=True)
+    order = [c.code for c in cl.choices]
+    hits = np.zeros((len(uniques) + 1, len(order)), dtype=np.int8)
+    ok = np.ones(len(uniques) + 1, dtype=bool)
+    texts = np.empty(len(uniques) + 1, dtype=object)
+    texts[-1] = None
+    position = {code: j for j, code in enumerate(order)}
+    for u, text in enumerate(uniques):
+        codes, understood = _parse_multiple(str(text), mapping, pattern)
+        ok[u] = understood
+        for c in codes:
+            hits[u, position[c]] = 1
+        texts[u] = " ".join(str(order[j]) for j in np.flatnonzero(hits[u])) if understood else None
+    bad = pd.Series(~ok[rows], index=values.index) & ~empty
     problems.add(
         bad,
         values,
@@ -162,16 +176,12 @@ def _type_select_multiple(
         "IMP032",
         f"not a choice of list '{cl.name}' of question '{question.name}'",
     )
-    present = codes.dropna()
-    out[question.name] = values  # placeholder keeps the base column before its indicators
-    text = pd.Series("", index=values.index, dtype=object)
-    for c in cl.choices:
-        hit = np.zeros(len(values), dtype=np.int8)
-        hit[np.unique(present.index[present.to_numpy() == c.code])] = 1
-        indicator = pd.Series(hit, index=values.index).astype("Int8").mask(empty)
-        out[f"{question.name}_{c.code}"] = indicator
-        text = text + np.where(hit == 1, f"{c.code} ", "")
-    out[question.name] = pd.Series(text, index=values.index).str.rstrip().mask(empty | bad)
+    out[question.name] = pd.Series(texts[rows], index=values.index, dtype="str")
+    missing = (rows < 0) | bad.to_numpy()
+    for j, code in enumerate(order):
+        column = pd.array(hits[rows, j], dtype="Int8")
+        column[missing & (rows < 0)] = pd.NA
+        out[f"{question.name}_{code}"] = pd.Series(column, index=values.index)
 
 
 def type_question(
@@ -202,7 +212,9 @@ def type_question(
         out[question.name] = num.astype("Float64")
     elif t is QuestionType.SELECT_ONE:
         mapping = _token_map(q, question, language)
-        codes = values.mask(empty).map(mapping)
+        rows, uniques = pd.factorize(values.mask(empty), use_na_sentinel=True)
+        known = np.array([mapping.get(str(u), np.nan) for u in uniques] + [np.nan], dtype=float)
+        codes = pd.Series(known[rows], index=values.index)
         problems.add(
             ~empty & codes.isna(),
             values,
