@@ -51,6 +51,10 @@ def test_atoms():
     assert parse("count-selected(.)") == Call("count-selected", (Current(),))
 
 
+def test_number_then_operator_without_space():
+    assert parse("5div 2") == BinOp("div", Number(5), Number(2))
+
+
 def test_keywords_are_operators_only_between_operands():
     assert parse("and = 1") == BinOp("=", Name("and"), Number(1))
     assert parse("${a}div${b}") == BinOp("div", Ref("a"), Ref("b"))
@@ -87,6 +91,8 @@ def test_parse_is_cached():
         ("${a} ${b}", "EXP001", 5),
         ("${a}[1]", "EXP001", 4),
         ("${a} | ${b}", "EXP001", 5),
+        ("${a} > 1e5", "EXP001", 7),
+        ("${a} > 2.5E-3", "EXP001", 7),
     ],
 )
 def test_parse_errors(source, code, offset):

@@ -74,6 +74,8 @@ def test_current_select_one():
         (". > 1", "EXP013", 0),
         ("age > 1", "EXP014", 0),
         ("count(1) > 1", "EXP015", 0),
+        ("${age} > 1 or ${care} = 'relatives'", "EXP016", 14),
+        ("3 != ${care}", "EXP016", 5),
     ],
 )
 def test_resolve_errors(source, code, offset):

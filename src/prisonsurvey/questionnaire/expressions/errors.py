@@ -18,6 +18,7 @@ CODES: dict[str, str] = {
     "EXP013": "'.' used where there is no current answer",
     "EXP014": "bare name where a ${reference} is expected",
     "EXP015": "count() of something that is not a ${reference}",
+    "EXP016": "a select_multiple compared with '=' or '!=' to a choice",
     "EXP020": "function cannot be evaluated on a table",
 }
 """Every code an :class:`ExpressionError` can carry, with a short title."""

@@ -38,6 +38,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+_EXPONENT = re.compile(r"[eE][+-]?\d+")
 _REF_NAME = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 
 _UNSUPPORTED = {
@@ -99,6 +100,14 @@ def tokenize(source: str) -> list[Token]:
             hint = _UNSUPPORTED.get(key, "remove it or put text inside quotes")
             raise ExpressionError("EXP001", f"unexpected character '{ch}': {hint}", pos)
         kind = m.lastgroup or ""
+        exponent = _EXPONENT.match(source, m.end()) if kind == "num" else None
+        if exponent is not None:
+            raise ExpressionError(
+                "EXP001",
+                f"'{source[pos : exponent.end()]}': XPath numbers have no exponent; write the "
+                "number in full (1e3 is 1000)",
+                pos,
+            )
         if kind != "ws":
             tokens.append(Token(kind, m.group(), pos))
         pos = m.end()

@@ -128,6 +128,19 @@ class _Resolver:
         if found is None:
             return value
         name, info = found
+        if info.type is QuestionType.SELECT_MULTIPLE and not (
+            isinstance(value, String) and value.value == ""
+        ):
+            if isinstance(value, String | Number):
+                shown = value.value if isinstance(value, String) else format_number(value.value)
+                self.fail(
+                    "EXP016",
+                    f"{name} is a select_multiple: '=' and '!=' compare the whole answer; write "
+                    f"selected({'.' if name == '.' else '${' + name + '}'}, '{shown}') "
+                    "to test one choice",
+                    var,
+                )
+            return value
         if info.type is not QuestionType.SELECT_ONE or info.choices is None:
             return value
         if isinstance(value, String):
@@ -286,7 +299,8 @@ def resolve(
             ``selected()``/``count-selected()`` on a question that is not select_multiple
             (EXP011), unknown choice (EXP012), wrong number of arguments (EXP003), unknown
             function (EXP004), ``.`` without a current answer (EXP013), bare name (EXP014),
-            ``count()`` of something other than a reference (EXP015).
+            ``count()`` of something other than a reference (EXP015), a select_multiple
+            compared with ``=``/``!=`` to a choice (EXP016).
     """
     resolver = _Resolver(variables, current, attributes)
     out = resolver.visit(expr)
