@@ -47,8 +47,9 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 
 
 def _run(script: str, *args: str) -> tuple[float, float]:
-    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+    )
     seconds, rss_kb = out.stdout.split()[-2:]
     return float(seconds), float(rss_kb) / 1024
 
@@ -57,8 +58,9 @@ def measure(n: int, work: Path) -> dict[str, float]:
     from prisonsurvey.project import init_project
     from prisonsurvey.responses.simulate import simulate_export
 
-    project = init_project(work / f"p{n}", instrument="regional-inmate@1.0.0",
-                           questionnaire_path=str(INSTRUMENT))
+    project = init_project(
+        work / f"p{n}", instrument="regional-inmate@1.0.0", questionnaire_path=str(INSTRUMENT)
+    )
     export = work / f"sim{n}.csv.zip"
     t = time.perf_counter()
     simulate_export(project.root, n=n, fmt="central", out=export, seed=1)
