@@ -13,27 +13,20 @@ back to the YAML node it came from, and runs the cross-field rules of
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from prisonsurvey.errors import InputError, Issue, Issues, Location, Severity
 from prisonsurvey.questionnaire.codes import QnrCode
 from prisonsurvey.questionnaire.lint import lint_questionnaire
-from prisonsurvey.questionnaire.model import (
-    Choice,
-    Group,
-    Question,
-    Questionnaire,
-    QuestionType,
-)
+from prisonsurvey.questionnaire.model import Questionnaire
+from prisonsurvey.questionnaire.model_errors import suggest, validation_issues
 from prisonsurvey.questionnaire.repair import outside_repaired, repair
-from prisonsurvey.questionnaire.source_map import ModelPath, SourceMap
+from prisonsurvey.questionnaire.source_map import SourceMap
 from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml
 
 ROOT_FILE = "questionnaire.yaml"
@@ -52,20 +45,6 @@ ROOT_KEYS: tuple[str, ...] = (
 
 _EXPRESSION_FIELDS = frozenset(
     {"relevant", "constraint", "calculation", "choice_filter", "default", "repeat_count"}
-)
-_TAGS = frozenset({"question", "group"})
-_TEXT_FIELDS = frozenset(
-    {
-        "label",
-        "hint",
-        "guidance_hint",
-        "show_card",
-        "constraint_message",
-        "required_message",
-        "intro",
-        "title",
-        "description",
-    }
 )
 
 
@@ -115,17 +94,6 @@ def _issue(code: QnrCode, message: str, location: Location) -> Issue:
     return Issue(code.value, message, location)
 
 
-def _suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "valid keys: " + ", ".join(options)
-
-
-def _fields(model: type[BaseModel], drop: tuple[str, ...] = ()) -> tuple[str, ...]:
-    return tuple(name for name in model.model_fields if name not in drop)
-
-
 def _expressions_as_text(item: Any) -> Any:
     """Accept numbers written as expressions (``default: 0``, ``repeat_count: 3``)."""
     if not isinstance(item, dict):
@@ -138,116 +106,6 @@ def _expressions_as_text(item: Any) -> Any:
     if isinstance(out.get("items"), list):
         out["items"] = [_expressions_as_text(child) for child in out["items"]]
     return out
-
-
-def _strip_tags(loc: tuple[str | int, ...]) -> ModelPath:
-    """Drop the discriminator tags pydantic inserts after an item index."""
-    out: list[str | int] = []
-    for i, part in enumerate(loc):
-        if part in _TAGS and i >= 2 and isinstance(loc[i - 1], int) and loc[i - 2] == "items":
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _owner_keys(loc: tuple[str | int, ...]) -> tuple[str, tuple[str, ...]]:
-    """Name and valid keys of the object that holds the last element of ``loc``."""
-    if loc and loc[0] == "choice_lists":
-        if len(loc) <= 3:
-            return "choice list", ("dont_know", "refused", "not_applicable", "choices")
-        return "choice", _fields(Choice)
-    parent = loc[-2] if len(loc) >= 2 else None
-    if parent == "question":
-        return "question", _fields(Question)
-    return "group", _fields(Group)
-
-
-def _describe(path: ModelPath) -> str:
-    """Name the value at ``path`` for a message: ``label``, ``items entry 3``."""
-    if not path:
-        return "value"
-    last = path[-1]
-    if isinstance(last, int):
-        parent = path[-2] if len(path) >= 2 else "list"
-        return f"{parent} entry {last + 1}"
-    return str(last)
-
-
-def _in_text(path: ModelPath) -> bool:
-    return len(path) >= 2 and path[-2] in _TEXT_FIELDS
-
-
-def _type_hint(kind: str) -> str:
-    hints = {
-        "dict_type": "write a mapping, e.g. `label: {es: ..., en: ...}`",
-        "string_type": "write text; put numbers, true/false and yes/no in quotes",
-        "int_type": "write a whole number",
-        "int_parsing": "write a whole number",
-        "int_from_float": "write a whole number",
-        "bool_type": "write true or false",
-        "bool_parsing": "write true or false",
-        "tuple_type": "write a list (one '- ' line per entry)",
-        "list_type": "write a list (one '- ' line per entry)",
-        "model_type": "write a mapping of `key: value` lines",
-        "model_attributes_type": "write a mapping of `key: value` lines",
-    }
-    return hints.get(kind, "fix the value")
-
-
-def _validation_issues(err: ValidationError, source: SourceMap) -> list[Issue]:
-    issues: list[Issue] = []
-    seen: set[tuple[str, int | None, int | str | None]] = set()
-    for error in err.errors():
-        loc = tuple(error["loc"])
-        path = _strip_tags(loc)
-        kind = error["type"]
-        if kind not in ("extra_forbidden", "missing"):
-            path = source.existing(path)  # drops union members such as 'str' or 'bool'
-        name = _describe(path)
-        if kind == "extra_forbidden":
-            owner, keys = _owner_keys(loc)
-            where = source.locate(path, key=True)
-            message = f"unknown field '{name}' for a {owner}; {_suggest(name, keys)}"
-            code = QnrCode.UNKNOWN_FIELD
-        elif kind == "missing":
-            where = source.locate(path[:-1])
-            message = f"required field '{name}' is missing here; add `{name}: ...`"
-            code = QnrCode.MISSING_FIELD
-        elif kind == "enum":
-            allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
-            got = str(error["input"])
-            where = source.locate(path)
-            close = difflib.get_close_matches(got, allowed, n=1, cutoff=0.5)
-            tip = f"did you mean '{close[0]}'? " if close else ""
-            message = f"{name} '{got}' is not allowed; {tip}use one of: {', '.join(allowed)}"
-            code = QnrCode.WRONG_TYPE
-        elif kind in ("model_type", "model_attributes_type") and path and path[-2:-1] == ("items",):
-            where = source.locate(path)
-            message = (
-                f"{name} must be a question or group written as `key: value` lines "
-                "(name, type, label, ...), not a single value"
-            )
-            code = QnrCode.WRONG_TYPE
-        elif kind == "string_type" and error.get("input") is None and _in_text(path):
-            where = source.locate(path, key=True)
-            message = (
-                f"'{name}' is read as a language code without text: inside {{...}} a comma "
-                "ends a text. Quote texts that contain commas or colons, e.g. "
-                "`es: 'Sí, cuando lo necesita'`"
-            )
-            code = QnrCode.WRONG_TYPE
-        else:
-            where = source.locate(path)
-            got = error.get("input")
-            shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
-            message = f"{name}: {error['msg'].lower()} (got {shown}); {_type_hint(kind)}"
-            code = QnrCode.WRONG_TYPE
-        key = (where.file, where.line, where.column)
-        if key in seen:
-            continue
-        seen.add(key)
-        issues.append(_issue(code, message, where))
-    return issues
 
 
 def _file_list(
@@ -364,7 +222,7 @@ class _FolderLoader:
                 self.issues.append(
                     _issue(
                         QnrCode.UNKNOWN_FIELD,
-                        f"unknown field '{key}' in questionnaire.yaml; {_suggest(key, ROOT_KEYS)}",
+                        f"unknown field '{key}' in questionnaire.yaml; {suggest(key, ROOT_KEYS)}",
                         root.locate((key,), key=True),
                     )
                 )
@@ -463,7 +321,7 @@ class _FolderLoader:
         try:
             questionnaire = Questionnaire.model_validate(data)
         except ValidationError as err:
-            self.issues.extend(_validation_issues(err, self.source))
+            self.issues.extend(validation_issues(err, self.source))
             if files_ok:
                 self._lint_provisional(data, err)
         if questionnaire is not None and files_ok:
@@ -581,7 +439,6 @@ def load_questionnaire_or_raise(path: Path) -> Questionnaire:
 
 __all__ = [
     "LoadResult",
-    "QuestionType",
     "check_folder",
     "clear_load_cache",
     "load_questionnaire",

@@ -19,18 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from prisonsurvey.errors import Issue
 from prisonsurvey.questionnaire.model import Choice, ChoiceList, Group, Question, Questionnaire
+from prisonsurvey.questionnaire.model_errors import strip_tags
 from prisonsurvey.questionnaire.source_map import ModelPath, SourceMap
-
-_TAGS = frozenset({"question", "group"})
-
-
-def _strip_tags(loc: tuple[str | int, ...]) -> ModelPath:
-    out: list[str | int] = []
-    for i, part in enumerate(loc):
-        if part in _TAGS and i >= 2 and isinstance(loc[i - 1], int) and loc[i - 2] == "items":
-            continue
-        out.append(part)
-    return tuple(out)
 
 
 def _owner(path: ModelPath) -> tuple[ModelPath, str] | None:
@@ -79,7 +69,7 @@ def repair(
     for error in err.errors():
         if error["type"] == "missing":
             return None
-        found = _owner(_strip_tags(tuple(error["loc"])))
+        found = _owner(strip_tags(tuple(error["loc"])))
         if found is None:
             return None
         owner, name = found
