@@ -238,9 +238,8 @@ class _Chain:
             )
         cur = self.current()
         rows_w = self.base * self.f[self.cells.row_cell, 0]
-        positive = self.data.loc[rows_w > 0]
         validate.no_missing_classes(
-            positive, [v for m in margins for v in m.variables], "calibration margin"
+            self.data, [v for m in margins for v in m.variables], "calibration margin", rows_w > 0
         )
         check_grand_totals(margins)
         cells_pos = cur[:, 0]

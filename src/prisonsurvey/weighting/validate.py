@@ -76,12 +76,16 @@ def probabilities(data: pd.DataFrame, columns: Sequence[str]) -> FloatArray:
     return out
 
 
-def no_missing_classes(data: pd.DataFrame, variables: Sequence[str], role: str) -> None:
-    """Classing variables must exist and have no missing values."""
+def no_missing_classes(
+    data: pd.DataFrame, variables: Sequence[str], role: str, rows: np.ndarray | None = None
+) -> None:
+    """Classing variables must exist and have no missing values (in ``rows``, if given)."""
     for v in variables:
         if v not in data.columns:
             issues.fail(issues.SPEC_COLUMN, f"the data have no column '{v}' (used as {role})")
         miss = data[v].isna().to_numpy()
+        if rows is not None:
+            miss = miss & rows
         if miss.any():
             issues.fail(
                 issues.CLASS_MISSING,
