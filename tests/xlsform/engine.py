@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from prisonsurvey.questionnaire.expressions import Expr, evaluate, parse, resolve
+from prisonsurvey.questionnaire.expressions import Expr, evaluate, parse, references, resolve
 from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType
 from prisonsurvey.xlsform._logic import variables
 
@@ -70,6 +70,7 @@ class Comparison:
     relevant_true: int = 0
     relevant_false: int = 0
     constraint_false: int = 0
+    skipped_aggregates: int = 0
     mismatches: list[str] = field(default_factory=list)
 
 
@@ -106,11 +107,27 @@ class _Checker:
         self.vars = variables(questionnaire)
         self.questions = {q.name: q for q in questionnaire.questions()}
         self.relevance: dict[str, list[Expr]] = {}
+        self.repeats: dict[str, set[str]] = {}
         for ancestors, item in questionnaire.walk():
             if isinstance(item, Question):
+                self.repeats[item.name] = {g.name for g in ancestors if g.is_repeat}
                 sources = [g.relevant for g in ancestors if g.relevant]
                 sources += [item.relevant] if item.relevant else []
                 self.relevance[item.name] = [self.expr(s) for s in sources]
+
+    def aggregates(self, name: str, exprs: list[Expr]) -> bool:
+        """Whether an expression of ``name`` reads answers of a repeat that does not hold it.
+
+        Such aggregates (``sum(${child_lives_here})`` at the root) need the repeat's rows summed
+        first; a table with one row per respondent cannot evaluate them, so they are skipped.
+        """
+        own = self.repeats[name]
+        for expr in exprs:
+            for ref in references(expr):
+                repeat = self.vars[ref].in_repeat if ref in self.vars else None
+                if repeat is not None and repeat not in own:
+                    return True
+        return False
 
     def expr(self, source: str, current: str | None = None) -> Expr:
         info = self.vars[current] if current else None
@@ -165,6 +182,9 @@ class _Checker:
             for name, nodes in per_question.items():
                 question = self.questions[name]
                 rows = [n["row"] for n in nodes]
+                if self.aggregates(name, self.relevance[name]):
+                    cmp.skipped_aggregates += len(nodes)
+                    continue
                 ours = pd.Series(True, index=frame.index)
                 for expr in self.relevance[name]:
                     ours &= evaluate(expr, frame, today=TODAY)
@@ -189,10 +209,11 @@ class _Checker:
         if not question.constraint:
             return
         checked = [n for n in nodes if n["relevant"] and n.get("value", "") != ""]
-        if not checked:
+        expr = self.expr(question.constraint, question.name)
+        if not checked or self.aggregates(question.name, [expr]):
             return
         ours = evaluate(
-            self.expr(question.constraint, question.name),
+            expr,
             frame,
             current=question.name,
             today=TODAY,
@@ -212,7 +233,11 @@ class _Checker:
     ) -> None:
         if not question.calculation:
             return
-        ours = evaluate(self.expr(question.calculation, question.name), frame, today=TODAY)
+        expr = self.expr(question.calculation, question.name)
+        if self.aggregates(question.name, [expr]):
+            cmp.skipped_aggregates += len(nodes)
+            return
+        ours = evaluate(expr, frame, today=TODAY)
         for node in nodes:
             if not node["relevant"]:
                 continue
