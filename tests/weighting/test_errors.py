@@ -183,3 +183,32 @@ def test_facility_class_must_be_facility_level() -> None:
     with pytest.raises(InputError) as err:
         apply_spec(d, spec, {})
     assert _codes(err) == ["WGT024"]
+
+
+def test_missing_margin_value_only_matters_with_weight() -> None:
+    d = _data()
+    d["sex"] = d["sex"].astype(object)
+    d.loc[2, "sex"] = None  # a nonrespondent: no weight left, no problem
+    pop = pd.DataFrame({"sex": ["m", "f"], "count": [10.0, 10.0]})
+    spec = WeightingSpec.model_validate(
+        {
+            "name": "t",
+            "base_weight": {"column": "w"},
+            "steps": [
+                {"type": "nonresponse", "responded": "resp", "classes": ["stratum"]},
+                {
+                    "type": "calibration",
+                    "method": "raking",
+                    "margins": [{"variables": ["sex"], "controls": "sex"}],
+                },
+            ],
+            "replicates": {"method": "none"},
+        }
+    )
+    res = apply_spec(d, spec, {"sex": pop})
+    assert res.weights.iloc[2] == 0 and res.weights.sum() == pytest.approx(20.0)
+    d.loc[4, "sex"] = None  # a respondent
+    with pytest.raises(InputError) as err:
+        apply_spec(d, spec, {"sex": pop})
+    issue = next(iter(err.value.issues))
+    assert issue.code == "WGT023" and issue.location.row == 6
