@@ -185,7 +185,7 @@ def expected_kind(expr: Expr) -> str | None:
     return None
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(expressions(COLUMNS, evaluable_only=True), frames())
 def test_evaluate_never_fails_and_has_the_right_dtype(expr: Expr, df: pd.DataFrame):
     out = evaluate(expr, df, current="num", today=dt.date(2025, 1, 15))
@@ -201,7 +201,7 @@ def test_evaluate_never_fails_and_has_the_right_dtype(expr: Expr, df: pd.DataFra
         assert all(isinstance(v, str) for v in out)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(expressions(COLUMNS, evaluable_only=True), frames())
 def test_rows_are_independent(expr: Expr, df: pd.DataFrame):
     """Evaluating all rows at once equals evaluating each row alone (vectorised = row-wise)."""
