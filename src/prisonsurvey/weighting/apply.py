@@ -198,8 +198,8 @@ class _Chain:
                 self.data, step.unit, [step.responded, *step.classes], self.locate(where)
             )
             first = ~self.data[step.unit].duplicated().to_numpy()
-            fw = np.zeros(len(self.data))
-            fw[first] = 1.0 / validate.probabilities(self.data.loc[first], [step.unit_probability])
+            fw_all = 1.0 / validate.probabilities(self.data, [step.unit_probability])
+            fw = np.where(first, fw_all, 0.0)
             basis = self._table(fw)
         else:
             basis = self.current()
