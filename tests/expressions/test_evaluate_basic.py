@@ -66,3 +66,37 @@ def test_dates(df):
     out = ev("today()", df)
     assert out.dtype.kind == "M"
     assert out.iloc[0] == pd.Timestamp("2025-01-15")
+
+
+def test_column_kinds():
+    df = pd.DataFrame(
+        {
+            "tz": pd.to_datetime(["2025-01-15T03:00:00+05:00", None]),
+            "cat": pd.Categorical([2, None]),
+            "txt": pd.array(["a", None], dtype="string"),
+            "flag": [True, False],
+            "iso": ["2025-01-14", "not a date"],
+        }
+    )
+    # 03:00 at +05:00 is 22:00 UTC on the 14th
+    assert ev("${tz} < today()", df).tolist() == [True, False]
+    assert ev("string(${tz})", df).tolist() == ["2025-01-14T22:00:00.000+00:00", ""]
+    assert ev("${cat} = 2", df).tolist() == [True, False]
+    assert ev("${txt} = ''", df).tolist() == [False, True]
+    assert ev("${flag} + 1", df).tolist() == [2.0, 1.0]
+    assert ev("${iso} < today()", df).tolist() == [True, False]
+
+
+def test_bare_names_read_columns():
+    choices = pd.DataFrame({"region": ["north", "south"], "code": [1, 2]})
+    assert evaluate(parse("region = 'north'"), choices).tolist() == [True, False]
+
+
+def test_error_to_issue():
+    from prisonsurvey.errors import Location
+
+    err = ExpressionError("EXP010", "unknown", offset=4)
+    issue = err.to_issue(Location("m1.yaml", line=12, column=15))
+    assert (issue.code, issue.location.line, issue.location.column) == ("EXP010", 12, 19)
+    sheet = err.to_issue(Location("f.xlsx", sheet="survey", row=3, column="relevant"))
+    assert sheet.location.column == "relevant"

@@ -25,6 +25,7 @@ from prisonsurvey.questionnaire.expressions import (
     String,
     evaluate,
     parse,
+    to_words,
     to_xpath,
 )
 
@@ -212,3 +213,13 @@ def test_rows_are_independent(expr: Expr, df: pd.DataFrame):
         a, b = whole.iloc[i], one.iloc[0]
         if whole.dtype.kind == one.dtype.kind:
             assert (pd.isna(a) and pd.isna(b)) or a == b
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    expressions(["a", "b_1"], bare_names=True),
+    st.sampled_from(["es", "en", "pt", "fr", "qu"]),
+)
+def test_words_never_fail(expr: Expr, lang: str):
+    said = to_words(expr, lang, label=str.upper, choice_label=lambda v, c: f"<{c}>")
+    assert isinstance(said, str) and said

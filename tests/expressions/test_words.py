@@ -153,8 +153,38 @@ def test_dates_relative_to_today():
 
 
 def test_fallback_to_expression_text():
-    expr = parse("regex(${age}, '^1')")
+    expr = parse("if(${age} > 1, 2, 3) = 2")
+    assert to_words(expr, "en", label=LABELS.__getitem__) == "if(${age} > 1, 2, 3) is 2"
+    expr = parse("true()")
     assert to_words(expr, "en", label=LABELS.__getitem__) == to_xpath(expr)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "the number of children is more than 0 and the answer matches the pattern '^[0-9]+$'",
+        ),
+        ("es", "el número de children es mayor que 0 y la respuesta cumple el patrón '^[0-9]+$'"),
+        ("pt", "o número de children é maior que 0 e a resposta segue o padrão '^[0-9]+$'"),
+        (
+            "fr",
+            "le nombre de children est supérieur à 0 et la réponse respecte le modèle '^[0-9]+$'",
+        ),
+    ],
+)
+def test_count_and_regex(lang, expected):
+    expr = parse("count(${children}) > 0 and regex(., '^[0-9]+$')")
+    assert to_words(expr, lang, label=lambda n: n) == expected
+
+
+def test_not_equal_is_said_directly():
+    expr = resolve(parse("not(${status} = 'pretrial')"), VARS)
+    said = to_words(
+        expr, "es", label=LABELS.__getitem__, choice_label=lambda v, c: "Prisión preventiva"
+    )
+    assert said == "legal status no es Prisión preventiva"
 
 
 def test_unknown_language_uses_english():

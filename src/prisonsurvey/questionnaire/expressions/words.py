@@ -46,6 +46,9 @@ class _Phrases:
     selected: str
     not_selected: str
     count_selected: str
+    count: str
+    sum: str
+    matches: str
     length: str
     current: str
     today: str
@@ -72,6 +75,9 @@ PHRASES: dict[str, _Phrases] = {
         selected="'{c}' is selected in {a}",
         not_selected="'{c}' is not selected in {a}",
         count_selected="the number of options selected in {a}",
+        count="the number of {a}",
+        sum="the sum of {a}",
+        matches="{a} matches the pattern {b}",
         length="the length of {a}",
         current="the answer",
         today="today",
@@ -96,6 +102,9 @@ PHRASES: dict[str, _Phrases] = {
         selected="se marcó '{c}' en {a}",
         not_selected="no se marcó '{c}' en {a}",
         count_selected="el número de opciones marcadas en {a}",
+        count="el número de {a}",
+        sum="la suma de {a}",
+        matches="{a} cumple el patrón {b}",
         length="la longitud de {a}",
         current="la respuesta",
         today="hoy",
@@ -120,6 +129,9 @@ PHRASES: dict[str, _Phrases] = {
         selected="'{c}' está marcado em {a}",
         not_selected="'{c}' não está marcado em {a}",
         count_selected="o número de opções marcadas em {a}",
+        count="o número de {a}",
+        sum="a soma de {a}",
+        matches="{a} segue o padrão {b}",
         length="o comprimento de {a}",
         current="a resposta",
         today="hoje",
@@ -144,6 +156,9 @@ PHRASES: dict[str, _Phrases] = {
         selected="'{c}' est coché dans {a}",
         not_selected="'{c}' n'est pas coché dans {a}",
         count_selected="le nombre d'options cochées dans {a}",
+        count="le nombre de {a}",
+        sum="la somme de {a}",
+        matches="{a} respecte le modèle {b}",
         length="la longueur de {a}",
         current="la réponse",
         today="aujourd'hui",
@@ -204,8 +219,12 @@ class _Words:
         if isinstance(node, Call):
             if node.name == "count-selected":
                 return self.p.count_selected.format(a=self.term(node.args[0]))
-            if node.name == "string-length":
+            if node.name == "string-length" and node.args:
                 return self.p.length.format(a=self.term(node.args[0]))
+            if node.name == "count" and len(node.args) == 1:
+                return self.p.count.format(a=self.term(node.args[0]))
+            if node.name == "sum" and len(node.args) == 1:
+                return self.p.sum.format(a=self.term(node.args[0]))
             if node.name == "today":
                 return self.p.today
         return to_xpath(node)
@@ -273,8 +292,13 @@ class _Words:
             return self.comparison(node)
         if isinstance(node, Call) and node.name == "selected" and len(node.args) == 2:
             return self.selected(node, negated=False)
+        if isinstance(node, Call) and node.name == "regex" and len(node.args) == 2:
+            return self.p.matches.format(a=self.term(node.args[0]), b=self.term(node.args[1]))
         if isinstance(node, Not):
             inner = node.operand
+            if isinstance(inner, BinOp) and inner.op in ("=", "!="):
+                flipped = BinOp("!=" if inner.op == "=" else "=", inner.left, inner.right)
+                return self.comparison(flipped)
             if isinstance(inner, Call) and inner.name == "selected" and len(inner.args) == 2:
                 return self.selected(inner, negated=True)
             if isinstance(inner, Ref | Current):
