@@ -95,3 +95,22 @@ def test_questionnaire_must_match_the_instrument(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         _ = Project.open(project.root).questionnaire
     assert exc.value.issues.codes() == ["PRJ008"]
+
+
+def test_reserved_sections_are_read_on_demand(tmp_path: Path) -> None:
+    class Tabulate(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        min_cell: int = 30
+
+    project = make_project(tmp_path / "p")
+    path = project.root / "survey.yaml"
+    path.write_text(path.read_text() + "tabulate:\n  min_cell: 50\n")
+    opened = Project.open(project.root)
+    assert opened.config.raw_sections == {"tabulate": {"min_cell": 50}}
+    assert opened.section("tabulate", Tabulate) == Tabulate(min_cell=50)
+    assert opened.section("quality", Tabulate) is None
+    path.write_text(path.read_text().replace("min_cell: 50", "min_cel: 50"))
+    with pytest.raises(InputError) as exc:
+        Project.open(project.root).section("tabulate", Tabulate)
+    issue = exc.value.issues.errors[0]
+    assert issue.code == "PRJ004" and issue.location.line == len(path.read_text().splitlines())

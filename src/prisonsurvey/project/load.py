@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from prisonsurvey.errors import InputError, Issue, Location
-from prisonsurvey.project.model import CORE_SECTIONS, SurveyProjectConfig, extra_sections
+from prisonsurvey.project.model import (
+    CORE_SECTIONS,
+    RESERVED_SECTIONS,
+    SurveyProjectConfig,
+    extra_sections,
+)
 
 FILENAME = "survey.yaml"
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _position(node: Any, loc: tuple[int | str, ...]) -> tuple[int | None, int | None]:
@@ -98,10 +105,11 @@ def load_config(path: Path) -> SurveyProjectConfig:
             Issue("PRJ005", "survey.yaml must be a mapping of sections", Location(where, 1, 1))
         )
     extras = extra_sections()
-    known = [*CORE_SECTIONS, *extras]
+    known = list(dict.fromkeys([*CORE_SECTIONS, *extras, *RESERVED_SECTIONS]))
     issues: list[Issue] = []
     core: dict[str, Any] = {}
     sections: dict[str, BaseModel] = {}
+    raw: dict[str, Any] = {}
     for key, value in doc.items():
         name = str(key)
         if name in CORE_SECTIONS:
@@ -111,6 +119,8 @@ def load_config(path: Path) -> SurveyProjectConfig:
                 sections[name] = extras[name].model_validate(_plain(value))
             except ValidationError as exc:
                 issues.extend(_validation_issues(exc, doc, where, prefix=(name,)))
+        elif name in RESERVED_SECTIONS:
+            raw[name] = _plain(value)
         else:
             line, col = _position(doc, (name,))
             close = difflib.get_close_matches(name, known, n=1)
@@ -125,7 +135,26 @@ def load_config(path: Path) -> SurveyProjectConfig:
         raise InputError(issues) from exc
     if issues:
         raise InputError(issues)
-    return config.model_copy(update={"sections": sections})
+    return config.model_copy(update={"sections": sections, "raw_sections": raw})
+
+
+def load_section(path: Path, name: str, model: type[M]) -> M | None:
+    """Validate the top-level section ``name`` of ``survey.yaml`` with ``model``.
+
+    Returns:
+        The section, or ``None`` when ``survey.yaml`` has no such section.
+
+    Raises:
+        InputError: The section does not fit ``model`` (``PRJ004``, located).
+    """
+    file = path / FILENAME if path.is_dir() else path
+    doc = YAML(typ="rt").load(file.read_text(encoding="utf-8"))
+    if not hasattr(doc, "items") or name not in doc:
+        return None
+    try:
+        return model.model_validate(_plain(doc[name]))
+    except ValidationError as exc:
+        raise InputError(_validation_issues(exc, doc, str(file), prefix=(name,))) from exc
 
 
 def _validation_issues(

@@ -23,10 +23,14 @@ A survey project is a folder for one survey round::
     indicators: [overcrowding, food_insufficient]   # optional: indicator ids (empty: all)
 
 Other parts of the toolkit add sections (``quality:``, ``tabulate:``, ``sample:`` ...) with
-:func:`register_section`; any other top-level key is an error with a suggestion.
+:func:`register_section` (validated when ``survey.yaml`` is loaded) or read one on demand with
+``project.section(name, Model)`` (names in :data:`RESERVED_SECTIONS`); any other top-level key
+is an error with a suggestion.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -84,6 +88,8 @@ class SurveyProjectConfig(_Frozen):
         weighting: Weighting specification file, relative to the project.
         indicators: Indicator ids to produce (empty: every indicator of the instrument).
         sections: Sections registered by other parts (``quality``, ``tabulate``...), validated.
+        raw_sections: Reserved sections no loaded part has registered yet, as plain data;
+            :meth:`~prisonsurvey.project.Project.section` validates them on demand.
     """
 
     survey: SurveyInfo
@@ -93,9 +99,22 @@ class SurveyProjectConfig(_Frozen):
     weighting: str | None = None
     indicators: tuple[str, ...] = ()
     sections: dict[str, BaseModel] = Field(default_factory=dict)
+    raw_sections: dict[str, Any] = Field(default_factory=dict)
 
 
 CORE_SECTIONS = ("survey", "instrument", "adaptation", "frame", "weighting", "indicators")
+
+RESERVED_SECTIONS = (
+    "quality",
+    "tabulate",
+    "sample",
+    "targets",
+    "estimation",
+    "codebook",
+    "versions",
+    "outputs",
+)
+"""Sections other parts of the toolkit own; accepted even before their part is imported."""
 
 _EXTRA_SECTIONS: dict[str, type[BaseModel]] = {}
 

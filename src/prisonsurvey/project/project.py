@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from prisonsurvey.errors import InputError, Issue, Location
-from prisonsurvey.project.load import FILENAME, load_config
+from prisonsurvey.project.load import FILENAME, M, load_config, load_section
 from prisonsurvey.project.model import SurveyProjectConfig
 from prisonsurvey.questionnaire.model import Questionnaire
 
@@ -50,6 +50,20 @@ class Project:
         """
         root = Path(root)
         return cls(root=root, config=load_config(root / FILENAME))
+
+    def section(self, name: str, model: type[M]) -> M | None:
+        """The top-level ``survey.yaml`` section ``name`` validated with ``model``.
+
+        Returns:
+            The section, or ``None`` when ``survey.yaml`` does not have it.
+
+        Raises:
+            InputError: The section does not fit ``model`` (``PRJ004``, with line and column).
+        """
+        found = self.config.sections.get(name)
+        if isinstance(found, model):
+            return found
+        return load_section(self.root / FILENAME, name, model)
 
     @property
     def store_path(self) -> Path:
