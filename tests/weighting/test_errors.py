@@ -212,3 +212,21 @@ def test_missing_margin_value_only_matters_with_weight() -> None:
         apply_spec(d, spec, {"sex": pop})
     issue = next(iter(err.value.issues))
     assert issue.code == "WGT023" and issue.location.row == 6
+
+
+@pytest.mark.parametrize("policy", ["adjust", "average", "certainty"])
+def test_lonely_psu_policies_as_r(policy: str) -> None:
+    # R survey 4.1-1 jknweights: 'adjust' deletes the lonely stratum in one replicate and
+    # multiplies every other PSU by H / (H - 1); 'average' scales by PSUs / replicates.
+    # Checked with R on this data: as.svrepdesign(type="JKn") gives columns (0,2,1), (2,0,1),
+    # (2,2,0) with rscales 0.5 for 'adjust' and scale 1.5 for 'average'.
+    d = _data()
+    d.loc[d["stratum"] == "B", "psu"] = 3
+    f = jkn(layout(d, "stratum", "psu"), LonelyPSU(policy))
+    if policy == "adjust":
+        assert f.factors.shape == (3, 3)
+        np.testing.assert_allclose(f.factors[:, 2], [2.0, 2.0, 0.0])
+        assert f.rscales[2] == 0.5
+    else:
+        assert f.factors.shape == (3, 2)
+        assert f.scale == (1.5 if policy == "average" else 1.0)

@@ -91,37 +91,51 @@ class PSUFactors:
     rscales: FloatArray
 
 
-def _stratum_sizes(lay: PSULayout, lonely: LonelyPSU, method: str) -> IntArray:
+def _stratum_sizes(lay: PSULayout, lonely: LonelyPSU) -> IntArray:
     sizes = np.bincount(lay.psu_stratum, minlength=len(lay.stratum_names))
     single = np.flatnonzero(sizes == 1)
-    if single.size and lonely in (LonelyPSU.FAIL, LonelyPSU.ADJUST, LonelyPSU.AVERAGE):
+    if single.size and lonely is LonelyPSU.FAIL:
         names = ", ".join(f"'{lay.stratum_names[i]}'" for i in single)
-        hint = (
-            "lonely-PSU policy 'fail'"
-            if lonely is LonelyPSU.FAIL
-            else f"policy '{lonely.value}' is not defined for {method} replicates"
-        )
         issues.fail(
             issues.LONELY_PSU,
-            f"stratum {names} has a single PSU ({hint}); collapse it with a similar stratum "
-            f"or set lonely_psu to 'remove' or 'certainty'",
+            f"stratum {names} has a single PSU (lonely-PSU policy 'fail'); collapse it with a "
+            f"similar stratum or set design.lonely_psu to remove, certainty, adjust or average",
         )
     return sizes
 
 
 def jkn(lay: PSULayout, lonely: LonelyPSU = LonelyPSU.FAIL) -> PSUFactors:
-    """Delete-one-PSU jackknife within strata (R ``type="JKn"``)."""
-    sizes = _stratum_sizes(lay, lonely, "JKn")
-    reps = [p for p in range(lay.n_psu) if sizes[lay.psu_stratum[p]] > 1]
-    factors = np.ones((lay.n_psu, len(reps)))
-    rscales = np.zeros(len(reps))
-    for r, p in enumerate(reps):
-        h = lay.psu_stratum[p]
-        n_h = sizes[h]
-        factors[lay.psu_stratum == h, r] = n_h / (n_h - 1.0)
-        factors[p, r] = 0.0
-        rscales[r] = (1.0 - lay.psu_fraction[p]) * (n_h - 1.0) / n_h
-    return PSUFactors(ReplicateMethod.JKN, factors, 1.0, rscales)
+    """Delete-one-PSU jackknife within strata (R ``type="JKn"``, ``jknweights``).
+
+    A stratum with one PSU gets no replicate (``remove``, ``certainty``; ``average`` also
+    scales the variance by PSUs / replicates) or, with ``adjust``, one replicate that deletes
+    it and multiplies every other PSU by ``H / (H - 1)`` (``H`` strata), as R does.
+    """
+    sizes = _stratum_sizes(lay, lonely)
+    n_strata = len(sizes)
+    columns: list[FloatArray] = []
+    rscales: list[float] = []
+    for h in range(n_strata):
+        members = np.flatnonzero(lay.psu_stratum == h)
+        n_h = int(sizes[h])
+        if n_h == 1:
+            if lonely is LonelyPSU.ADJUST and n_strata > 1:
+                col = np.full(lay.n_psu, n_strata / (n_strata - 1.0))
+                col[members] = 0.0
+                columns.append(col)
+                rscales.append((n_strata - 1.0) / n_strata)
+            continue
+        for p in members:
+            col = np.ones(lay.n_psu)
+            col[members] = n_h / (n_h - 1.0)
+            col[p] = 0.0
+            columns.append(col)
+            rscales.append((1.0 - lay.psu_fraction[p]) * (n_h - 1.0) / n_h)
+    factors = np.column_stack(columns) if columns else np.ones((lay.n_psu, 0))
+    scale = 1.0
+    if lonely is LonelyPSU.AVERAGE and 0 < len(columns) < lay.n_psu:
+        scale = lay.n_psu / len(columns)
+    return PSUFactors(ReplicateMethod.JKN, factors, scale, np.array(rscales))
 
 
 def jk1(lay: PSULayout) -> PSUFactors:
@@ -145,10 +159,12 @@ def bootstrap(
 ) -> PSUFactors:
     """Rao-Wu rescaled bootstrap: ``n_h - 1`` PSUs drawn with replacement in every stratum.
 
+    A stratum with one PSU (unless the policy is ``fail``) keeps factor 1: no variance.
+
     The factor of a PSU drawn ``k`` times is ``1 - l + l * k * n_h / (n_h - 1)`` with
     ``l = sqrt(1 - f_h)`` (``k * n_h / (n_h - 1)`` without fpc, as R's ``bootweights``).
     """
-    sizes = _stratum_sizes(lay, lonely, "bootstrap")
+    sizes = _stratum_sizes(lay, lonely)
     rng = np.random.default_rng(seed)
     factors = np.ones((lay.n_psu, replicates))
     for h, n_h in enumerate(sizes):
@@ -211,7 +227,7 @@ def canty_davison(
     """
     if lay.psu_fraction.any():
         raise ValueError("the Canty-Davison bootstrap is implemented without fpc; use Rao-Wu")
-    sizes = _stratum_sizes(lay, lonely, "bootstrap")
+    sizes = _stratum_sizes(lay, lonely)
     rng = np.random.default_rng(seed)
     factors = np.ones((lay.n_psu, replicates))
     for h, n_h in enumerate(sizes):
