@@ -5,7 +5,17 @@ written in XLSForm expression syntax. :func:`parse` turns the text into an immut
 :func:`resolve` checks it against the questionnaire's variables and rewrites choice names to
 codes; :func:`to_xpath` writes it back for XLSForm, :func:`to_words` says it in plain words
 for paper forms and codebooks, and :func:`evaluate` computes it on a whole DataFrame with
-ODK's semantics.
+ODK's semantics (see :mod:`~prisonsurvey.questionnaire.expressions.evaluate`)::
+
+    expr = resolve(parse("${age} >= 18 and ${status} = 'pretrial'"), variables)
+    to_xpath(expr)                      # "${age} >= 18 and ${status} = 1"
+    to_words(expr, "en", label=short)   # "age is 18 or more and legal status is 1"
+    evaluate(expr, df)                  # boolean Series, one value per row
+
+Supported: ``${name}``, ``.``, bare names (choice attributes in a ``choice_filter``), numbers
+(no exponent), 'text' and "text", ``or and = != < <= > >= + - * div mod``, unary minus,
+parentheses and the functions in :data:`SIGNATURES`. Problems raise :class:`ExpressionError`
+with a code from :data:`CODES` and the 0-based offset of the problem in the text.
 """
 
 from prisonsurvey.questionnaire.expressions.ast import (

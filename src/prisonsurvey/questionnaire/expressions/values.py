@@ -245,6 +245,9 @@ class Value:
                 return np.asarray((self.data != 0) & ~np.isnan(self.data), dtype=bool)
         if self.kind == "str":
             return map_unique(lambda s: s != "", [self.data], "bool")
+        if self._node_kind() != "object":
+            # A number or timestamp is never blank text: the answer is there or missing.
+            return self._cached("bool", lambda: ~np.isnan(self.to_num()))
         return self._cached(
             "bool", lambda: map_unique(lambda s: s.strip(_WS) != "", [self.to_str()], "bool")
         )
