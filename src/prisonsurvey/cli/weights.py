@@ -50,18 +50,27 @@ def sample_facilities(
 def sample_persons(
     facility: Annotated[str, typer.Option("--facility", help="Facility identifier.")],
     roster_count: Annotated[int, typer.Option("--roster-count", help="Persons on the roster.")],
-    take: Annotated[int, typer.Option("--take", help="Persons to interview.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the round.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Selection sheet CSV.")],
+    take: Annotated[
+        int | None, typer.Option("--take", help="Persons to interview (default: --spec).")
+    ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Printable HTML sheet.")] = None,
-    reserve: Annotated[int, typer.Option("--reserve", help="Reserve lines to list.")] = 5,
+    reserve: Annotated[
+        int | None, typer.Option("--reserve", help="Reserve lines (default: --spec, or 5).")
+    ] = None,
+    spec: Annotated[
+        Path | None, typer.Option("--spec", help="Specification YAML (sampling.persons).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Write a stage-2 selection sheet: systematic lines from a random start, and reserves."""
     from prisonsurvey.weighting.jobs import sample_persons_file
 
     try:
-        result = sample_persons_file(facility, roster_count, take, seed, output, html, reserve)
+        result = sample_persons_file(
+            facility, roster_count, take, seed, output, html, reserve, spec
+        )
     except InputError as err:
         raise fail_on_input_error(err, as_json) from None
     if as_json:

@@ -18,6 +18,7 @@ from prisonsurvey.weighting.apply import apply_spec
 from prisonsurvey.weighting.loader import load_controls, load_spec
 from prisonsurvey.weighting.sampling import select_facilities, select_persons
 from prisonsurvey.weighting.sheets import sheet_html
+from prisonsurvey.weighting.spec import PersonSamplingSpec
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -98,14 +99,27 @@ def sample_facilities_file(
 def sample_persons_file(
     facility: str,
     roster_count: int,
-    take: int,
+    take: int | None,
     seed: int,
     out_path: Path,
     html_path: Path | None = None,
-    reserve: int = 5,
+    reserve: int | None = None,
+    spec_path: Path | None = None,
 ) -> dict[str, Any]:
-    """Write a stage-2 selection sheet as CSV (and optionally printable HTML)."""
-    sheet = select_persons(facility, roster_count, take, seed, reserve)
+    """Write a stage-2 selection sheet as CSV (and optionally printable HTML).
+
+    ``take`` and ``reserve`` default to the specification's ``sampling.persons`` section.
+    """
+    persons = load_spec(spec_path)[0].sampling.persons if spec_path else PersonSamplingSpec()
+    if take is None and spec_path is None:
+        issues.fail(issues.ROSTER, "give --take or a --spec with sampling.persons.take")
+    sheet = select_persons(
+        facility,
+        roster_count,
+        take if take is not None else persons.take,
+        seed,
+        reserve if reserve is not None else persons.reserve,
+    )
     sheet.lines.to_csv(out_path, index=False)
     if html_path is not None:
         html_path.write_text(sheet_html(sheet), encoding="utf-8")

@@ -151,7 +151,6 @@ class PersonSamplingSpec(_Model):
     """Stage 2: systematic selection of persons from the roster."""
 
     take: int = Field(40, gt=0)
-    take_all_below: int | None = None
     reserve: int = Field(5, ge=0)
 
 
