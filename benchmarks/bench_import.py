@@ -47,9 +47,9 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 
 
 def _run(script: str, *args: str) -> tuple[float, float]:
-    out = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
     seconds, rss_kb = out.stdout.split()[-2:]
     return float(seconds), float(rss_kb) / 1024
 
