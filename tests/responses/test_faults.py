@@ -311,3 +311,22 @@ def test_missing_file(project: Project, tmp_path: Path) -> None:
     weird = tmp_path / "x.pdf"
     weird.write_text("x")
     assert _codes(project, weird) == ["IMP003"]
+
+
+def test_store_in_use_by_another_process(project: Project) -> None:
+    with Store.open(project):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "prisonsurvey",
+                "import",
+                str(ZIP),
+                "--project",
+                str(project.root),
+            ],
+            capture_output=True,
+            text=True,
+        )
+    assert proc.returncode == 2 and "IMP050" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
+from prisonsurvey.errors import InputError, Issue, Location
+
 if TYPE_CHECKING:
     from prisonsurvey.project import Project
 
@@ -71,7 +73,17 @@ class Store:
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise InputError(
+                Issue(
+                    "IMP050",
+                    "the store is in use by another process (or not a store); wait for the "
+                    f"other import to finish ({str(exc).splitlines()[0][:120]})",
+                    Location(str(self.path)),
+                )
+            ) from exc
         if not read_only:
             self.con.execute(_SCHEMA)
 
