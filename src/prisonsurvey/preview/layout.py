@@ -49,6 +49,7 @@ class BlockView:
     repeat: bool = False
     repeat_count: str = ""
     self_administered: bool = False
+    numbered_label: bool = False
     items: list[QuestionView | BlockView] = field(default_factory=list)
 
 
@@ -60,6 +61,11 @@ class CardView:
     question: str
     text: str
     options: list[OptionView] = field(default_factory=list)
+
+
+def label_has_number(label: str, number: str) -> bool:
+    """Whether a module title already starts with its number ("Módulo 5. ...", "F5. ...")."""
+    return re.match(rf"^\D{{0,12}}?{re.escape(number)}\b", label) is not None
 
 
 def module_numbers(questionnaire: Questionnaire) -> list[str]:

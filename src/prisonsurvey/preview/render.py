@@ -16,6 +16,7 @@ from prisonsurvey.preview.layout import (
     CardView,
     OptionView,
     QuestionView,
+    label_has_number,
     module_numbers,
     needs_card,
     question_numbers,
@@ -92,6 +93,7 @@ class _Renderer:
         number = self.module_number[module.name]
         view = self.block(module, number, module.sensitive)
         view.self_administered = module.sensitive
+        view.numbered_label = label_has_number(view.label, number)
         flat = list(_flatten(module))
         for i, item in enumerate(flat):
             if item.type is QuestionType.SELECT_ONE:
