@@ -128,3 +128,16 @@ def test_every_replicate_meets_margins(
     got = pd.DataFrame(reps).groupby([respondents["country"], respondents["sex"]]).sum()
     expected = np.broadcast_to(target.to_numpy()[:, None], got.shape)
     np.testing.assert_allclose(got.to_numpy(), expected, rtol=1e-9)
+
+
+def test_notebook_replicate_weights_equal_r_jkn(
+    respondents: pd.DataFrame, r_factors: pd.DataFrame
+) -> None:
+    from prisonsurvey.weighting import replicate_weights
+
+    rw = replicate_weights(respondents, "stratum", "facility_id", "jkn")
+    expected = r_factors[[c for c in r_factors.columns if c.startswith("jkn_")]].to_numpy()
+    first = ~respondents["facility_id"].duplicated().to_numpy()
+    np.testing.assert_array_equal(rw.psu_factors[rw.psu_codes[first]], expected)
+    w = respondents["base_weight"].to_numpy()
+    assert rw.matrix(w).shape == (len(respondents), 137)

@@ -9,7 +9,7 @@ from prisonsurvey.weighting.calibrate import CalibrationResult, calibrate
 from prisonsurvey.weighting.diagnostics import Diagnostics, WeightSummary
 from prisonsurvey.weighting.loader import controls_from_mapping, load_controls, load_spec
 from prisonsurvey.weighting.margins import Margin
-from prisonsurvey.weighting.replication import LonelyPSU
+from prisonsurvey.weighting.replication import LonelyPSU, replicate_weights
 from prisonsurvey.weighting.spec import WeightingSpec
 from prisonsurvey.weighting.trimming import trim_weights
 
@@ -26,5 +26,6 @@ __all__ = [
     "controls_from_mapping",
     "load_controls",
     "load_spec",
+    "replicate_weights",
     "trim_weights",
 ]

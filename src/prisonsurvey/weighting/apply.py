@@ -295,17 +295,8 @@ def _replicate_factors(
     validate.no_missing_classes(data, [c for c in (d.strata, d.psu) if c], "design variable")
     lay = replication.layout(data, d.strata, d.psu, d.fpc)
     r = spec.replicates
-    if method == "jkn":
-        return replication.jkn(lay, d.lonely_psu), lay
-    if method == "jk1":
-        return replication.jk1(lay), lay
-    if method == "boot":
-        return replication.bootstrap(lay, r.replicates, r.seed, d.lonely_psu), lay
-    if method == "boot-cd":
-        return replication.canty_davison(lay, r.replicates, r.seed, d.lonely_psu), lay
-    if method in ("brr", "fay"):
-        return replication.brr(lay, r.fay_rho if method == "fay" else 0.0), lay
-    raise ValueError(f"unknown replicate method {method!r}")
+    factors = replication.psu_factors(lay, method, d.lonely_psu, r.replicates, r.seed, r.fay_rho)
+    return factors, lay
 
 
 def apply_spec(

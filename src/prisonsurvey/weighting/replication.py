@@ -12,7 +12,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.design.replicates import ReplicateMethod
+from prisonsurvey.design.replicates import ReplicateMethod, ReplicateWeights
 from prisonsurvey.weighting import issues
 from prisonsurvey.weighting._cells import FloatArray, IntArray
 
@@ -243,3 +243,61 @@ def canty_davison(
         a / ((a - 1.0) * (replicates - 1.0)),
         np.ones(replicates),
     )
+
+
+def replicate_weights(
+    data: pd.DataFrame,
+    strata: str | None,
+    psu: str | None,
+    method: str = "jkn",
+    fpc: str | None = None,
+    lonely_psu: LonelyPSU | str = LonelyPSU.FAIL,
+    replicates: int = 200,
+    seed: int = 20240601,
+    fay_rho: float = 0.5,
+    mse: bool = False,
+) -> ReplicateWeights:
+    """Replicate weights of a design without re-weighting (R ``as.svrepdesign``).
+
+    Args:
+        data: Any DataFrame holding the design columns.
+        strata: Stratum column (``None``: one stratum).
+        psu: PSU column (``None``: every row is a PSU).
+        method: ``jkn``, ``jk1``, ``boot`` (Rao-Wu), ``boot-cd`` (R's ``bootstrap``), ``brr``
+            or ``fay``.
+        fpc: PSUs in the stratum frame, or the sampling fraction.
+        lonely_psu: Policy for strata with one PSU (R ``survey.lonely.psu``).
+        replicates: Bootstrap replicates.
+        seed: Bootstrap seed.
+        fay_rho: Fay's coefficient (``fay`` only).
+        mse: Centre variances on the full-sample estimate.
+
+    Returns:
+        Replicate weights in factored form (PSU factors only); multiply by the full-sample
+        weights with ``.matrix(weights)``.
+    """
+    lay = layout(data, strata, psu, fpc)
+    f = psu_factors(lay, method, LonelyPSU(lonely_psu), replicates, seed, fay_rho)
+    return ReplicateWeights(f.method, f.scale, f.rscales, lay.row_psu, f.factors, mse=mse)
+
+
+def psu_factors(
+    lay: PSULayout,
+    method: str,
+    lonely_psu: LonelyPSU = LonelyPSU.FAIL,
+    replicates: int = 200,
+    seed: int = 20240601,
+    fay_rho: float = 0.5,
+) -> PSUFactors:
+    """Dispatch to the builder of ``method`` (see :func:`replicate_weights`)."""
+    builders = {
+        "jkn": lambda: jkn(lay, lonely_psu),
+        "jk1": lambda: jk1(lay),
+        "boot": lambda: bootstrap(lay, replicates, seed, lonely_psu),
+        "boot-cd": lambda: canty_davison(lay, replicates, seed, lonely_psu),
+        "brr": lambda: brr(lay, 0.0),
+        "fay": lambda: brr(lay, fay_rho),
+    }
+    if method not in builders:
+        raise ValueError(f"unknown replicate method {method!r}; use one of {sorted(builders)}")
+    return builders[method]()
