@@ -15,7 +15,7 @@ from prisonsurvey.cli._output import (
     print_json,
 )
 from prisonsurvey.errors import InputError
-from prisonsurvey.questionnaire.load import load_questionnaire
+from prisonsurvey.versions.bump import validate_with_history
 
 
 def validate(
@@ -30,7 +30,7 @@ def validate(
     be read.
     """
     try:
-        result = load_questionnaire(path)
+        result = validate_with_history(path)
     except InputError as err:
         raise fail_on_input_error(err, as_json) from None
     if as_json:

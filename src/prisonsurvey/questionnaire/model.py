@@ -60,6 +60,8 @@ class MissingKind(StrEnum):
     DONT_KNOW = "dont_know"
     REFUSED = "refused"
     NOT_APPLICABLE = "not_applicable"
+    NOT_ASKED = "not_asked"
+    """The question did not exist in the questionnaire version the row was collected with."""
 
 
 class _Frozen(BaseModel):
@@ -145,6 +147,11 @@ class Question(_Frozen):
         identifying: Direct identifier: never written to outputs unless asked.
         unit: Unit of a number (e.g. ``years``), for codebooks.
         note: Designer's note (sources, rationale); not shown to respondents.
+        renamed_from: Lineage: the name this question had in the previous version.
+        recode_from: Lineage: how the previous version's choice codes map to this version's
+            (``{old_code: new_code}``); codes not listed keep their value.
+        replaces: Lineage: questions of the previous version this one replaces without being
+            comparable to them (their data are not carried over).
     """
 
     name: str
@@ -168,6 +175,9 @@ class Question(_Frozen):
     identifying: bool = False
     unit: str | None = None
     note: str | None = None
+    renamed_from: str | None = None
+    recode_from: dict[int, int] = Field(default_factory=dict)
+    replaces: tuple[str, ...] = ()
 
     @property
     def is_select(self) -> bool:
@@ -193,6 +203,7 @@ class Group(_Frozen):
         sensitive: Self-administered block (hand-over notes, show cards).
         appearance: ODK appearance (e.g. ``field-list``).
         note: Designer's note, e.g. the source instruments a module follows.
+        renamed_from: Lineage: the name this group had in the previous version.
         items: Questions and nested groups in order.
     """
 
@@ -205,6 +216,7 @@ class Group(_Frozen):
     sensitive: bool = False
     appearance: str | None = None
     note: str | None = None
+    renamed_from: str | None = None
     items: tuple[Item, ...] = ()
 
     @property
