@@ -1,11 +1,13 @@
 """Evaluate a typical relevance on 1,000,000 rows against a hand-written pandas baseline.
 
 Figures are ratios of time to the baseline measured in the same run (lower is better; 1.0 means
-as fast as writing the pandas expression by hand).
+as fast as writing the pandas expression by hand). Parsing (done once per expression, then
+cached) is compared with Python's own parser on the equivalent Python expression.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -77,8 +79,8 @@ def main() -> dict[str, object]:
     ours_rel = _best(lambda: evaluate(relevance, df, today=today))
     base_dates = _best(by_hand_dates)
     ours_dates = _best(lambda: evaluate(dates, df, today=today))
-    parse.cache_clear()
-    base_parse = _best(lambda: [RELEVANCE.split() for _ in range(1000)])
+    python_text = "age >= 18 and selected(care, '3') or status == 1"
+    base_parse = _best(lambda: [ast.parse(python_text, mode="eval") for _ in range(1000)])
     uncached_parse = _best(lambda: [parse.__wrapped__(RELEVANCE) for _ in range(1000)])
     return {
         "rows": N,
@@ -86,7 +88,7 @@ def main() -> dict[str, object]:
         "relevance_time_ratio_to_pandas": round(ours_rel / base_rel, 2),
         "dates": DATES,
         "dates_time_ratio_to_pandas": round(ours_dates / base_dates, 2),
-        "parse_time_ratio_to_str_split": round(uncached_parse / base_parse, 1),
+        "parse_time_ratio_to_python_ast_parse": round(uncached_parse / base_parse, 2),
     }
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 Array = npt.NDArray[Any]
 
 _DAY_NS = 86_400 * 10**9
+_UNITS_PER_DAY = {"ns": 86_400e9, "us": 86_400e6, "ms": 86_400e3, "s": 86_400.0}
 _EPOCH = dt.date(1970, 1, 1)
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _INFINITY = {"Infinity": math.inf, "+Infinity": math.inf, "-Infinity": -math.inf}
@@ -205,9 +206,13 @@ class Value:
         col = self.column
         if getattr(col.dt, "tz", None) is not None:
             col = col.dt.tz_convert("UTC").dt.tz_localize(None)
-        ns = col.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
-        out: Array = ns / _DAY_NS
-        out[col.isna().to_numpy()] = np.nan
+        stamps = col.to_numpy()
+        unit, count = np.datetime_data(stamps.dtype) if stamps.dtype.kind == "M" else ("", 1)
+        if unit not in _UNITS_PER_DAY:
+            stamps = col.to_numpy(dtype="datetime64[ns]")
+            unit, count = "ns", 1
+        out: Array = stamps.view(np.int64) / (_UNITS_PER_DAY[unit] / count)
+        out[np.isnat(stamps)] = np.nan
         return out
 
     def _node_number(self) -> Array:
