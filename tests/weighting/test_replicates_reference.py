@@ -14,7 +14,7 @@ import pytest
 
 from prisonsurvey.design.replicates import ReplicateMethod
 from prisonsurvey.weighting import WeightingSpec, apply_spec
-from prisonsurvey.weighting.replication import bootstrap, canty_davison, jkn, layout
+from prisonsurvey.weighting.replication import bootstrap, canty_davison, jk1, jkn, layout
 
 
 def test_jkn_factors_equal_r(respondents: pd.DataFrame, r_factors: pd.DataFrame) -> None:
@@ -141,3 +141,11 @@ def test_notebook_replicate_weights_equal_r_jkn(
     np.testing.assert_array_equal(rw.psu_factors[rw.psu_codes[first]], expected)
     w = respondents["base_weight"].to_numpy()
     assert rw.matrix(w).shape == (len(respondents), 137)
+
+
+def test_jk1_delete_one(respondents: pd.DataFrame) -> None:
+    f = jk1(layout(respondents, None, "facility_id"))
+    p = 137
+    assert f.factors.shape == (p, p) and f.scale == pytest.approx((p - 1) / p)
+    np.testing.assert_allclose(np.diag(f.factors), 0.0)
+    np.testing.assert_allclose(f.factors.sum(axis=0), p)  # (p - 1) x p / (p - 1)
