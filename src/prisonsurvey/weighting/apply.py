@@ -292,7 +292,7 @@ def _replicate_factors(
     data: pd.DataFrame, spec: WeightingSpec, method: str
 ) -> tuple[replication.PSUFactors, replication.PSULayout]:
     d = spec.design
-    validate.no_missing_classes(data, [c for c in (d.strata, d.psu) if c], "design variable")
+    validate.no_missing_classes(data, [c for c in (d.strata, d.psu, d.fpc) if c], "design variable")
     lay = replication.layout(data, d.strata, d.psu, d.fpc)
     r = spec.replicates
     factors = replication.psu_factors(lay, method, d.lonely_psu, r.replicates, r.seed, r.fay_rho)
