@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from prisonsurvey.questionnaire.model import Question
-from prisonsurvey.xlsform import xlsform_version
+from prisonsurvey.xlsform import export_xlsform, xlsform_version
 from prisonsurvey.xlsform.export import language_name
 
 from . import forms
@@ -94,3 +94,23 @@ def _with_constraint(q, name: str, constraint: str):  # type: ignore[no-untyped-
         return tuple(out)
 
     return q.model_copy(update={"modules": swap(q.modules)})
+
+
+# A throwaway 2048-bit RSA public key (its private half was never kept).
+TEST_PUBLIC_KEY = (
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrSwWSYJcqKSHJdjheRGJ6n+im87wB9IwDpmwIGvfAmd"
+    "UwUJ4V72BF94Bpvz7HPuUVh4pNwb7H1dQdcVrRSKEBjJm+9fREktbMewglbvfQnlp+WdTQ9KA8JF+Y4tAq9Xt7A2"
+    "rtiSPruWIVB6Co2tE/0egoGzDlI/yDIsmirSDL+onJbKoO85zZ6dpV0thYNc4iE7edBXUWODGpyskHcb+COIcipc"
+    "XY0UfpO7ChFG2r0kt0ElmB1421tViCINM4GvaJXNngvpIyWp9oGh5lU334CtJAQbpw4r/GGGnhM16zGBPrjLs0R0"
+    "jYtRyDrPaGOXNli5Af7d8aTO5shF+mg8vQIDAQAB"
+)
+
+
+def test_encrypted_form_is_valid(tmp_path: Path) -> None:
+    path = export_xlsform(
+        forms.questionnaire("sample"), tmp_path / "enc.xlsx", public_key=TEST_PUBLIC_KEY
+    )
+    xml, warnings = forms.pyxform_convert(path, tmp_path / "enc.xml")
+    assert warnings == ()
+    assert f'base64RsaPublicKey="{TEST_PUBLIC_KEY}"' in xml.read_text(encoding="utf-8")
+    assert forms.odk_validate(xml).returncode == 0
