@@ -159,8 +159,14 @@ def _file_list(
     return names
 
 
-class _FolderLoader:
-    """Reads the files of one questionnaire folder and assembles the model input."""
+class FolderLoader:
+    """Reads the files of one questionnaire folder and assembles the model input.
+
+    :meth:`read` gives the model input (plain data, with :attr:`source` recording where each
+    part was written) and :meth:`build` validates it and runs the cross-field rules; code that
+    assembles a questionnaire from several folders (a country adaptation) edits the data
+    between the two steps and keeps every location.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -296,10 +302,11 @@ class _FolderLoader:
                 lists[list_name] = {**definition, "name": list_name}
         return lists
 
-    def load(self) -> LoadResult:
+    def read(self) -> dict[str, Any] | None:
+        """Read every file; return the model input, or ``None`` if questionnaire.yaml is bad."""
         root = self._read(ROOT_FILE)
         if not root.ok:
-            return LoadResult(None, Issues(self.issues))
+            return None
         self.source.root = root
         if not isinstance(root.data, dict):
             self.issues.append(
@@ -310,12 +317,16 @@ class _FolderLoader:
                     root.locate(()),
                 )
             )
-            return LoadResult(None, Issues(self.issues), self.source)
+            return None
         data = self._root_data(root)
         if isinstance(data.get("instance_name"), int | float):
             data["instance_name"] = str(data["instance_name"])
         data["modules"] = self._modules(root)
         data["choice_lists"] = self._choice_lists(root)
+        return data
+
+    def build(self, data: dict[str, Any]) -> LoadResult:
+        """Validate the model input, run the cross-field rules and return the result."""
         files_ok = not any(i.severity is Severity.ERROR for i in self.issues)
         questionnaire: Questionnaire | None = None
         try:
@@ -332,6 +343,14 @@ class _FolderLoader:
             Issues(self._ordered(self.issues)),
             self.source,
         )
+
+    def load(self) -> LoadResult:
+        """Read and build."""
+        data = self.read()
+        if data is None:
+            source = self.source if self.source.root is not None else None
+            return LoadResult(None, Issues(self.issues), source)
+        return self.build(data)
 
     def _lint_provisional(self, data: dict[str, Any], err: ValidationError) -> None:
         """Run the cross-field rules on the data without the fields the model rejected."""
@@ -397,7 +416,7 @@ def load_questionnaire(path: Path) -> LoadResult:
     hit = _MEMO.get(key)
     if hit is not None and all(_digest(p) == d for p, d in hit[0].items()):
         return hit[1].copy()
-    loader = _FolderLoader(path)
+    loader = FolderLoader(path)
     result = loader.load()
     if len(_MEMO) >= _MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)))
