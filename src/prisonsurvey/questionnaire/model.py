@@ -94,6 +94,8 @@ class ChoiceList(_Frozen):
         dont_know: Code meaning "don't know", if any.
         refused: Code meaning "refused", if any.
         not_applicable: Code meaning "not applicable", if any.
+        local: A placeholder each country replaces with its own list (facilities, regions);
+            replacing it does not affect comparability.
     """
 
     name: str
@@ -101,6 +103,7 @@ class ChoiceList(_Frozen):
     dont_know: int | None = None
     refused: int | None = None
     not_applicable: int | None = None
+    local: bool = False
 
     def by_code(self) -> dict[int, Choice]:
         """Return the choices keyed by code."""

@@ -228,9 +228,9 @@ def _question_changes(
                 new=str(getattr(new, flag)),
             )
     if old.is_select and new.is_select and old.type == new.type:
-        yield from _choice_changes(
-            name, old_q.choice_list(old), new_q.choice_list(new), new.recode_from, languages
-        )
+        old_list, new_list = old_q.choice_list(old), new_q.choice_list(new)
+        if not (old_list.local and new_list.local):
+            yield from _choice_changes(name, old_list, new_list, new.recode_from, languages)
 
 
 def _group_changes(old: Group, new: Group, languages: set[str]) -> Iterator[Change]:
