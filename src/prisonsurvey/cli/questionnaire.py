@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from prisonsurvey.adaptation.load import AdaptedResult
+from prisonsurvey.adaptation.validate import validate_path
 from prisonsurvey.cli._output import (
     EXIT_FAILED,
     EXIT_OK,
@@ -15,12 +17,15 @@ from prisonsurvey.cli._output import (
     print_json,
 )
 from prisonsurvey.errors import InputError
-from prisonsurvey.versions.bump import validate_with_history
 
 
 def validate(
     path: Annotated[
-        Path, typer.Argument(help="Questionnaire folder (holding questionnaire.yaml).")
+        Path,
+        typer.Argument(
+            help="Questionnaire folder (holding questionnaire.yaml), or a country adaptation "
+            "(adaptation.yaml or its folder)."
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
@@ -30,7 +35,7 @@ def validate(
     be read.
     """
     try:
-        result = validate_with_history(path)
+        result = validate_path(path)
     except InputError as err:
         raise fail_on_input_error(err, as_json) from None
     if as_json:
@@ -45,6 +50,8 @@ def validate(
             )
         else:
             typer.echo(f"{len(result.issues.errors)} problem(s) found in {path}", err=True)
+        if isinstance(result, AdaptedResult) and result.comparability is not None:
+            typer.echo(result.comparability.text())
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
