@@ -1,0 +1,134 @@
+"""Duplicates: same submission twice, same person twice, one device used twice at once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.quality.context import CheckContext
+from prisonsurvey.quality.findings import ROOT, as_text, empty_findings, frame
+from prisonsurvey.quality.registry import check
+
+
+def _root_rows(
+    ctx: CheckContext, mask: np.ndarray, question: str, value: np.ndarray, message: object
+) -> pd.DataFrame:
+    if not mask.any():
+        return empty_findings()
+    return frame(
+        instrument=ctx.instrument,
+        table=ROOT,
+        key=ctx.keys(None)[mask],
+        facility=ctx.facility(None)[mask],
+        interviewer=ctx.interviewer(None)[mask],
+        question=question,
+        value=value,
+        message=message,
+    )
+
+
+def _first_key_of_group(keys: np.ndarray, groups: pd.Series) -> np.ndarray:
+    """For each row, the key of the first row of its group (the one it duplicates)."""
+    first = pd.Series(keys).groupby(groups.to_numpy()).transform("first")
+    return first.to_numpy(dtype=object)
+
+
+@check(
+    "duplicate_submission",
+    family="duplicates",
+    severity="error",
+    title="Same submission twice (same key, or the same answers under another key)",
+)
+def duplicate_submission(ctx: CheckContext) -> pd.DataFrame:
+    """Rows sharing a key, and rows whose every answer equals another submission's."""
+    root = ctx.root
+    if root.empty:
+        return empty_findings()
+    keys = ctx.keys(None)
+    parts = []
+    same_key = pd.Series(keys).duplicated(keep=False).to_numpy()
+    parts.append(_root_rows(ctx, same_key, "", keys[same_key], "key appears more than once"))
+    answers = [q.name for q in ctx.present(None)]
+    if answers:
+        digest = pd.util.hash_pandas_object(root[answers], index=False)
+        copies = digest.duplicated(keep=False).to_numpy() & ~same_key
+        if copies.any():
+            first = _first_key_of_group(keys, digest)
+            mask = copies & (first != keys)
+            message = np.char.add("every answer equals submission ", first[mask].astype(str))
+            parts.append(_root_rows(ctx, mask, "", first[mask], message.astype(object)))
+    return pd.concat(parts, ignore_index=True)
+
+
+@check(
+    "duplicate_person",
+    family="duplicates",
+    severity="error",
+    title="Same person interviewed twice",
+)
+def duplicate_person(ctx: CheckContext) -> pd.DataFrame:
+    """Submissions with the same person identifiers (facility and roster line) as another."""
+    cols = list(ctx.config.columns.person)
+    root = ctx.root
+    if root.empty or not cols or any(c not in root.columns for c in cols):
+        ctx.notes.append(f"duplicate_person: columns {', '.join(cols)} not all in the data")
+        return empty_findings()
+    ids = root[cols]
+    complete = ids.notna().all(axis=1).to_numpy()
+    keys = ctx.keys(None)
+    other_key = pd.Series(keys).duplicated(keep=False).to_numpy()
+    digest = pd.util.hash_pandas_object(ids, index=False)
+    dup = digest.duplicated(keep=False).to_numpy() & complete & ~other_key
+    if not dup.any():
+        return empty_findings()
+    first = _first_key_of_group(keys, digest)
+    shown = [ctx.shown(c, root[c][dup]) for c in cols]
+    value = shown[0]
+    for part in shown[1:]:
+        value = np.char.add(np.char.add(value.astype(str), " / "), part.astype(str))
+    count = digest.groupby(digest.to_numpy()).transform("size").to_numpy()[dup]
+    message = np.char.add(
+        np.char.add(f"same {' + '.join(cols)} in ", count.astype(str)),
+        np.char.add(" submissions, first ", first[dup].astype(str)),
+    )
+    return _root_rows(ctx, dup, cols[-1], np.asarray(value, dtype=object), message.astype(object))
+
+
+@check(
+    "device_overlap",
+    family="duplicates",
+    severity="warning",
+    title="One device used for two interviews at the same time",
+)
+def device_overlap(ctx: CheckContext) -> pd.DataFrame:
+    """Interviews on the same device whose start-end times overlap."""
+    cols = ctx.config.columns
+    root = ctx.root
+    if root.empty or any(c not in root.columns for c in (cols.device, cols.start, cols.end)):
+        ctx.notes.append(
+            f"device_overlap: needs columns {cols.device}, {cols.start} and {cols.end}"
+        )
+        return empty_findings()
+    start = pd.to_datetime(root[cols.start], errors="coerce")
+    end = pd.to_datetime(root[cols.end], errors="coerce")
+    device = root[cols.device]
+    usable = (device.notna() & start.notna() & end.notna()).to_numpy()
+    order = pd.DataFrame(
+        {"d": device.astype(str), "s": start, "e": end, "pos": np.arange(len(root))}
+    )[usable].sort_values(["d", "s", "e", "pos"], kind="mergesort")
+    # Within a device, an interview overlaps an earlier one when it starts before the latest
+    # end seen so far; the earlier one overlaps too.
+    running_end = order.groupby("d")["e"].cummax()
+    prev_end = running_end.groupby(order["d"]).shift(1)
+    overlaps = (order["s"] < prev_end).fillna(False).to_numpy(dtype=bool)
+    flagged = np.zeros(len(root), dtype=bool)
+    pos = order["pos"].to_numpy()
+    flagged[pos[overlaps]] = True
+    # mark the interview overlapped: the one holding the running end before each overlap
+    next_overlaps = np.append(overlaps[1:], False)
+    same_device = np.append(order["d"].to_numpy()[1:] == order["d"].to_numpy()[:-1], False)
+    flagged[pos[next_overlaps & same_device]] = True
+    if not flagged.any():
+        return empty_findings()
+    value = as_text(device[flagged])
+    return _root_rows(ctx, flagged, cols.device, value, "overlaps another interview on this device")

@@ -1,0 +1,113 @@
+"""Interviewer effects: answer distributions that differ by interviewer beyond chance.
+
+For each select_one question asked once per submission, a chi-square test of interviewer by
+answer is computed within each facility and the statistics (and degrees of freedom) are added
+up, so that interviewers working in different facilities are not blamed for differences between
+facilities. Interviewers with fewer than ``min_n`` answers in a facility are left out there.
+p-values over all questions are adjusted with Benjamini-Hochberg; questions with
+``q < alpha`` are findings, naming the interviewer whose answers contribute most.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from prisonsurvey.quality.context import CheckContext
+from prisonsurvey.quality.findings import ROOT, empty_findings, frame
+from prisonsurvey.quality.registry import check
+from prisonsurvey.quality.stats import benjamini_hochberg
+from prisonsurvey.questionnaire.model import QuestionType
+
+
+def _test(
+    fac: np.ndarray, who: np.ndarray, answer: np.ndarray, n_f: int, n_i: int, n_a: int, min_n: int
+) -> tuple[float, int, np.ndarray]:
+    """Stratified chi-square: statistic, degrees of freedom, contribution per interviewer."""
+    counts = (
+        np.bincount((fac * n_i + who) * n_a + answer, minlength=n_f * n_i * n_a)
+        .reshape(n_f, n_i, n_a)
+        .astype(float)
+    )
+    rows = counts.sum(axis=2, keepdims=True)
+    counts = np.where(rows >= min_n, counts, 0.0)
+    rows = counts.sum(axis=2, keepdims=True)
+    cols = counts.sum(axis=1, keepdims=True)
+    total = rows.sum(axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        expected = rows * cols / total
+        contrib = np.where(expected > 0, (counts - expected) ** 2 / expected, 0.0)
+    n_rows = (rows[:, :, 0] > 0).sum(axis=1)
+    n_cols = (cols[:, 0, :] > 0).sum(axis=1)
+    df = np.maximum(n_rows - 1, 0) * np.maximum(n_cols - 1, 0)
+    use = df > 0
+    chi2 = float(contrib[use].sum())
+    return chi2, int(df[use].sum()), contrib[use].sum(axis=(0, 2))
+
+
+@check(
+    "interviewer_effect",
+    family="interviewer",
+    severity="warning",
+    title="Answers differ by interviewer beyond chance (within facility)",
+)
+def interviewer_effect(ctx: CheckContext) -> pd.DataFrame:
+    """Questions whose answers depend on the interviewer (see the module docstring)."""
+    root = ctx.root
+    cols = ctx.config.columns
+    t = ctx.config.thresholds
+    if root.empty or cols.interviewer not in root.columns:
+        ctx.notes.append(f"interviewer_effect: no column {cols.interviewer}")
+        return empty_findings()
+    who_uniq, who = np.unique(ctx.interviewer(None).astype(str), return_inverse=True)
+    fac_uniq, fac = np.unique(ctx.facility(None).astype(str), return_inverse=True)
+    if len(who_uniq) < 2:
+        return empty_findings()
+    skip = {cols.facility, cols.interviewer, *cols.person}
+    rows = []
+    for question in ctx.present(None):
+        if question.type is not QuestionType.SELECT_ONE or question.name in skip:
+            continue
+        values = pd.to_numeric(root[question.name], errors="coerce").to_numpy(dtype=float)
+        dk, rf = ctx.missing_code(None, question.name)
+        ok = ~np.isnan(values) & ~dk & ~rf
+        if ok.sum() < 2 * t.min_n:
+            continue
+        a_uniq, answer = np.unique(values[ok], return_inverse=True)
+        if len(a_uniq) < 2:
+            continue
+        chi2, df, contrib = _test(
+            fac[ok], who[ok], answer, len(fac_uniq), len(who_uniq), len(a_uniq), t.min_n
+        )
+        if df == 0:
+            continue
+        rows.append(
+            {
+                "question": question.name,
+                "answers": int(ok.sum()),
+                "chi2": round(chi2, 3),
+                "df": df,
+                "p": float(stats.chi2.sf(chi2, df)),
+                "most_different": str(who_uniq[int(np.argmax(contrib))]),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["question", "answers", "chi2", "df", "p", "most_different"])
+    table["q"] = benjamini_hochberg(table["p"].to_numpy(dtype=float))
+    ctx.extra_tables["interviewer_effects"] = table
+    bad = table[table["q"] < t.alpha]
+    if bad.empty:
+        return empty_findings()
+    message = [
+        f"answers differ by interviewer within facility: chi2 = {c:.1f}, df = {d}, "
+        f"q = {q:.2g}; most different: {w}"
+        for c, d, q, w in zip(bad["chi2"], bad["df"], bad["q"], bad["most_different"], strict=True)
+    ]
+    return frame(
+        instrument=ctx.instrument,
+        table=ROOT,
+        interviewer=bad["most_different"].to_numpy(dtype=object),
+        question=bad["question"].to_numpy(dtype=object),
+        value=np.asarray([f"{q:.2g}" for q in bad["q"]], dtype=object),
+        message=np.asarray(message, dtype=object),
+    )

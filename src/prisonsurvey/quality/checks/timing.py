@@ -1,0 +1,112 @@
+"""Interview timing: duration from start and end, and interviews outside working hours."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.quality.context import CheckContext
+from prisonsurvey.quality.findings import ROOT, as_text, empty_findings, frame
+from prisonsurvey.quality.registry import check
+
+
+def _times(ctx: CheckContext) -> tuple[pd.Series, pd.Series] | None:
+    cols = ctx.config.columns
+    root = ctx.root
+    if root.empty or cols.start not in root.columns or cols.end not in root.columns:
+        ctx.notes.append(f"timing: needs columns {cols.start} and {cols.end}")
+        return None
+    return (
+        pd.to_datetime(root[cols.start], errors="coerce"),
+        pd.to_datetime(root[cols.end], errors="coerce"),
+    )
+
+
+def minutes(ctx: CheckContext) -> pd.Series | None:
+    """Length of each interview in minutes (``None`` when start or end is not recorded)."""
+    times = _times(ctx)
+    if times is None:
+        return None
+    start, end = times
+    return (end - start).dt.total_seconds() / 60.0
+
+
+def _flag(
+    ctx: CheckContext, mask: np.ndarray, question: str, value: np.ndarray, message: str
+) -> pd.DataFrame:
+    if not mask.any():
+        return empty_findings()
+    return frame(
+        instrument=ctx.instrument,
+        table=ROOT,
+        key=ctx.keys(None)[mask],
+        facility=ctx.facility(None)[mask],
+        interviewer=ctx.interviewer(None)[mask],
+        question=question,
+        value=value,
+        message=message,
+    )
+
+
+@check(
+    "duration_short",
+    family="timing",
+    severity="warning",
+    title="Completed interview shorter than the minimum",
+)
+def duration_short(ctx: CheckContext) -> pd.DataFrame:
+    """Completed interviews shorter than ``thresholds.min_minutes`` (or ending before start)."""
+    length = minutes(ctx)
+    if length is None:
+        return empty_findings()
+    limit = ctx.config.thresholds.min_minutes
+    mask = (length < limit).fillna(False).to_numpy(dtype=bool) & ctx.completed
+    return _flag(
+        ctx, mask, "", as_text(length[mask].round(1)), f"interview shorter than {limit:g} minutes"
+    )
+
+
+@check(
+    "duration_long",
+    family="timing",
+    severity="warning",
+    title="Completed interview longer than the maximum",
+)
+def duration_long(ctx: CheckContext) -> pd.DataFrame:
+    """Completed interviews longer than ``thresholds.max_minutes``."""
+    length = minutes(ctx)
+    if length is None:
+        return empty_findings()
+    limit = ctx.config.thresholds.max_minutes
+    mask = (length > limit).fillna(False).to_numpy(dtype=bool) & ctx.completed
+    return _flag(
+        ctx, mask, "", as_text(length[mask].round(1)), f"interview longer than {limit:g} minutes"
+    )
+
+
+@check(
+    "outside_hours",
+    family="timing",
+    severity="warning",
+    title="Interview outside working hours",
+)
+def outside_hours(ctx: CheckContext) -> pd.DataFrame:
+    """Interviews starting before ``day_start`` or ending at or after ``day_end`` o'clock."""
+    times = _times(ctx)
+    if times is None:
+        return empty_findings()
+    start, end = times
+    t = ctx.config.thresholds
+    start_h = start.dt.hour + start.dt.minute / 60
+    end_h = end.dt.hour + end.dt.minute / 60 + (end.dt.normalize() > start.dt.normalize()) * 24
+    mask = ((start_h < t.day_start) | (end_h > t.day_end)).fillna(False).to_numpy(dtype=bool)
+    value = np.char.add(
+        np.char.add(as_text(start[mask]).astype(str), " to "), as_text(end[mask]).astype(str)
+    )
+    return _flag(
+        ctx,
+        mask,
+        "",
+        value.astype(object),
+        f"interview outside {t.day_start:02d}:00-{t.day_end:02d}:00",
+    )

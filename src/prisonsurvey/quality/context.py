@@ -1,0 +1,298 @@
+"""What every check sees: the questionnaire, the tables prepared once, cached logic results.
+
+:class:`CheckContext` evaluates each relevance once per table and keeps it, joins to each
+repeat table the submission's answers its expressions use (so ``${sex}`` works in a roster),
+and knows which rows are completed interviews, who the interviewer is and which facility.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.quality.config import DEFAULT_RULES, QualityConfig, Rule
+from prisonsurvey.quality.findings import ROOT, as_text
+from prisonsurvey.questionnaire.compiled import CompiledQuestionnaire, compiled
+from prisonsurvey.questionnaire.expressions import (
+    Expr,
+    ExpressionError,
+    evaluate,
+    parse,
+    references,
+    resolve,
+)
+from prisonsurvey.questionnaire.model import Question, Questionnaire, QuestionType
+
+Tables = dict[str | None, pd.DataFrame]
+"""``None`` (one row per submission) and each repeat name to its typed table."""
+
+
+def table_label(table: str | None) -> str:
+    """The name of a table in findings: ``root`` or the repeat's name."""
+    return ROOT if table is None else table
+
+
+@dataclass
+class CheckContext:
+    """Shared, cached inputs of the checks.
+
+    Attributes:
+        questionnaire: The questionnaire the data follows.
+        tables: The typed tables; repeats carry the submission's answers they need.
+        config: The ``quality:`` settings.
+        today: The date ``today()`` means in constraints, and the reference for progress.
+        notes: What could not be checked and why (shown in the report).
+        extra_tables: Summary tables the checks produce (rates, progress...), by name.
+        cache: Intermediate results checks of one family share.
+    """
+
+    questionnaire: Questionnaire
+    tables: Tables
+    config: QualityConfig
+    today: dt.date
+    notes: list[str] = field(default_factory=list)
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    cache: dict[str, object] = field(default_factory=dict)
+    _relevance: dict[tuple[str | None, str], np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, questionnaire: Questionnaire, tables: Tables, config: QualityConfig, today: dt.date
+    ) -> CheckContext:
+        """Prepare the tables (join the submission's answers into repeats) and the caches."""
+        ctx = cls(questionnaire, {}, config, today)
+        root = tables.get(None, pd.DataFrame())
+        ctx.tables[None] = root.reset_index(drop=True)
+        for name, table in tables.items():
+            if name is not None:
+                ctx.tables[name] = ctx._join_root(name, table.reset_index(drop=True))
+        return ctx
+
+    @cached_property
+    def cq(self) -> CompiledQuestionnaire:
+        """Every expression of the questionnaire, parsed and resolved once."""
+        return compiled(self.questionnaire)
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        """Questions by name."""
+        return {q.name: q for q in self.questionnaire.questions()}
+
+    @cached_property
+    def _table_of(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for ancestors, item in self.questionnaire.walk():
+            repeats = [g.name for g in ancestors if g.is_repeat]
+            out[item.name] = repeats[-1] if repeats else None
+        return out
+
+    def table_of(self, name: str) -> str | None:
+        """The table (repeat name, or ``None`` for the root) a question's answers are in."""
+        return self._table_of.get(name)
+
+    @property
+    def instrument(self) -> str:
+        """The questionnaire id."""
+        return self.questionnaire.id
+
+    @property
+    def root(self) -> pd.DataFrame:
+        """One row per submission."""
+        return self.tables[None]
+
+    def _join_root(self, name: str, table: pd.DataFrame) -> pd.DataFrame:
+        root = self.tables[None]
+        if "_parent_key" not in table.columns or "_key" not in root.columns:
+            return table
+        wanted: set[str] = set()
+        for item, _ in self.cq.resolved:
+            if item and self._table_of.get(item) == name:
+                wanted |= references(self.cq.resolved[(item, _)])
+        for rule in self.rules():
+            if rule[0].table == name:
+                wanted |= references(rule[1])
+        cols = self.config.columns
+        wanted |= {cols.facility, cols.interviewer}
+        join = sorted(c for c in wanted if c in root.columns and c not in table.columns)
+        if not join:
+            return table
+        key = table["_root_key"] if "_root_key" in table.columns else table["_parent_key"]
+        pos = pd.Index(root["_key"]).get_indexer(key)
+        valid = pos >= 0
+        picked = root[join].iloc[np.where(valid, pos, 0)].reset_index(drop=True)
+        if not valid.all():
+            picked = picked.mask(np.repeat(~valid[:, None], len(join), axis=1))
+        return pd.concat([table, picked.set_axis(table.index)], axis=1)
+
+    def rules(self) -> list[tuple[Rule, Expr]]:
+        """Consistency rules that apply to this questionnaire, with their parsed expression."""
+        return list(self._rules)
+
+    @cached_property
+    def _rules(self) -> list[tuple[Rule, Expr]]:
+        given = self.config.rules
+        out: list[tuple[Rule, Expr]] = []
+        for rule in DEFAULT_RULES if given is None else given:
+            try:
+                expr = resolve(parse(rule.when), self.cq.variables)
+            except ExpressionError as exc:
+                if given is None:
+                    continue  # a default rule about questions this questionnaire lacks
+                self.notes.append(f"rule {rule.id}: {exc.code} {exc.message}")
+                continue
+            out.append((rule, expr))
+        return out
+
+    def evaluate(self, expr: Expr, table: str | None, current: str | None = None) -> pd.Series:
+        """Evaluate ``expr`` on every row of ``table``.
+
+        Raises:
+            ExpressionError: A column it needs is not in the table.
+        """
+        return evaluate(expr, self.tables[table], current=current, today=self.today)
+
+    def relevant(self, table: str | None, name: str) -> np.ndarray:
+        """Whether the item ``name`` was relevant on each row of ``table`` (cached).
+
+        A repeat's own relevance is implied by its rows; a condition that cannot be evaluated
+        on the table counts as true.
+        """
+        cache_key = (table, name)
+        if cache_key in self._relevance:
+            return self._relevance[cache_key]
+        df = self.tables[table]
+        ancestors = self.questionnaire.ancestors(name)
+        parent = ancestors[-1] if ancestors else None
+        if parent is None or parent.is_repeat:
+            mask = np.ones(len(df), dtype=bool)
+        else:
+            mask = self.relevant(table, parent.name)
+        expr = self.cq.get(name, "relevant")
+        if expr is not None:
+            try:
+                value = self.evaluate(expr, table).to_numpy(dtype=bool)
+                mask = mask & value
+            except ExpressionError as exc:
+                self.notes.append(f"relevance of {name} not evaluated: {exc.code} {exc.message}")
+        self._relevance[cache_key] = mask
+        return mask
+
+    def present(self, table: str | None) -> list[Question]:
+        """Questions holding data whose column is in ``table``, in questionnaire order."""
+        df = self.tables.get(table)
+        if df is None:
+            return []
+        return [
+            q
+            for q in self.questions.values()
+            if q.holds_data and q.name in df.columns and self.table_of(q.name) == table
+        ]
+
+    def empty(self, table: str | None, name: str) -> np.ndarray:
+        """Whether each answer of ``name`` in ``table`` is missing (blank text counts); cached."""
+        cache_key = f"empty:{table}:{name}"
+        cached = self.cache.get(cache_key)
+        if isinstance(cached, np.ndarray):
+            return cached
+        values = self.tables[table][name]
+        empty = values.isna().to_numpy(dtype=bool)
+        if self.questions[name].type in (QuestionType.TEXT, QuestionType.SELECT_MULTIPLE):
+            empty = empty | (values.astype(str).str.strip() == "").to_numpy(dtype=bool)
+        self.cache[cache_key] = empty
+        return empty
+
+    def missing_code(self, table: str | None, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each answer is the list's don't know code, and whether it is refused."""
+        cache_key = f"codes:{table}:{name}"
+        cached = self.cache.get(cache_key)
+        if isinstance(cached, tuple):
+            return cached
+        result = self._missing_code(table, name)
+        self.cache[cache_key] = result
+        return result
+
+    def _missing_code(self, table: str | None, name: str) -> tuple[np.ndarray, np.ndarray]:
+        question = self.questions[name]
+        n = len(self.tables[table])
+        no = np.zeros(n, dtype=bool)
+        if not question.is_select or question.choices not in self.questionnaire.choice_lists:
+            return no, no
+        cl = self.questionnaire.choice_lists[question.choices]
+        values = self.tables[table][name]
+        if question.type is QuestionType.SELECT_ONE:
+            num = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        else:
+            text = values.astype(str).str.strip()
+            num = pd.to_numeric(text.where(~text.str.contains(" ")), errors="coerce").to_numpy(
+                dtype=float
+            )
+        dk = num == cl.dont_know if cl.dont_know is not None else no
+        rf = num == cl.refused if cl.refused is not None else no
+        return np.asarray(dk, dtype=bool), np.asarray(rf, dtype=bool)
+
+    def column_text(self, table: str | None, name: str) -> np.ndarray:
+        """A column as text (empty when the table lacks it); cached."""
+        cache_key = f"text:{table}:{name}"
+        cached = self.cache.get(cache_key)
+        if isinstance(cached, np.ndarray):
+            return cached
+        text = self._column_text(table, name)
+        self.cache[cache_key] = text
+        return text
+
+    def _column_text(self, table: str | None, name: str) -> np.ndarray:
+        df = self.tables[table]
+        if name not in df.columns:
+            return np.full(len(df), "", dtype=object)
+        return as_text(df[name])
+
+    def keys(self, table: str | None) -> np.ndarray:
+        """The ``_key`` of each row (row numbers when there is none)."""
+        df = self.tables[table]
+        if "_key" in df.columns:
+            return self.column_text(table, "_key")
+        return np.char.add("row ", np.arange(1, len(df) + 1).astype(str)).astype(object)
+
+    def facility(self, table: str | None) -> np.ndarray:
+        """The facility of each row, as text."""
+        return self.column_text(table, self.config.columns.facility)
+
+    def interviewer(self, table: str | None) -> np.ndarray:
+        """The interviewer of each row, as text."""
+        return self.column_text(table, self.config.columns.interviewer)
+
+    def shown(self, name: str, values: pd.Series) -> np.ndarray:
+        """Values as text, hidden when the question is identifying (unless allowed)."""
+        question = self.questions.get(name)
+        if question is not None and question.identifying and not self.config.show_identifying:
+            return np.where(values.isna().to_numpy(), "", "[identifying]").astype(object)
+        return as_text(values)
+
+    def _condition(self, source: str | None, default: str | None) -> np.ndarray | None:
+        text = source
+        if text is None:
+            if default is None or default.split("}")[0][2:] not in self.root.columns:
+                return None
+            text = default
+        try:
+            expr = resolve(parse(text), self.cq.variables)
+            return self.evaluate(expr, None).to_numpy(dtype=bool)
+        except ExpressionError as exc:
+            self.notes.append(f"condition {text!r} not evaluated: {exc.code} {exc.message}")
+            return None
+
+    @cached_property
+    def completed(self) -> np.ndarray:
+        """Which submissions are completed interviews (all, when this cannot be told)."""
+        mask = self._condition(self.config.completed, "${consent} = 'yes'")
+        return np.ones(len(self.root), dtype=bool) if mask is None else mask
+
+    @cached_property
+    def refused(self) -> np.ndarray:
+        """Which submissions are refusals (none, when this cannot be told)."""
+        mask = self._condition(self.config.refused, "${consent} = 'no'")
+        return np.zeros(len(self.root), dtype=bool) if mask is None else mask
