@@ -17,6 +17,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { JSDOM } from 'jsdom';
 
 function installDom() {
@@ -52,8 +53,6 @@ function seededUUID() {
   const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-
-const RELOAD_EVERY = 20;
 
 function enter(node, value) {
   if (node.nodeType === 'select') {
@@ -147,34 +146,23 @@ function describe(root, rootRef) {
   return nodes;
 }
 
-async function main() {
-  const [batchFile, outFile] = process.argv.slice(2);
-  if (!batchFile || !outFile) {
-    console.error('usage: node fill_batch.mjs BATCH.json RESULT.json');
-    process.exit(1);
-  }
-  const batch = JSON.parse(readFileSync(batchFile, 'utf8'));
+// Instances stay referenced inside the engine for as long as the process lives, so each chunk
+// of respondents is filled in its own worker thread, whose memory is released when it ends.
+const CHUNK = 25;
+
+async function fillChunk(batch, respondents) {
   installDom();
   fixClock(batch.now ?? '2026-01-15T10:00:00Z');
   Object.defineProperty(globalThis.crypto, 'randomUUID', { value: seededUUID, configurable: true });
   const engine = await import('@getodk/xforms-engine');
-  const formXML = readFileSync(batch.form, 'utf8');
-  const load = async () => {
-    const form = await engine.loadForm(formXML);
-    if (form.status === 'failure') {
-      console.error('form failed to load:', form.error?.message);
-      for (const c of form.error?.causes ?? []) console.error('  cause:', c?.message ?? String(c));
-      process.exit(1);
-    }
-    return form;
-  };
-  let loaded = await load();
+  const loaded = await engine.loadForm(readFileSync(batch.form, 'utf8'));
+  if (loaded.status === 'failure') {
+    const causes = (loaded.error?.causes ?? []).map((c) => c?.message ?? String(c));
+    throw new Error(`form failed to load: ${loaded.error?.message} ${causes.join('; ')}`);
+  }
   const results = [];
   let languages = [];
-  for (const [index, respondent] of batch.respondents.entries()) {
-    // Every instance lives in the loaded form's reactive scope, which is released only with the
-    // form: load it afresh now and then so memory stays flat over a large batch.
-    if (index > 0 && index % RELOAD_EVERY === 0) loaded = await load();
+  for (const respondent of respondents) {
     uuidSeed = respondent.id;
     uuidCounter = 0;
     const instance = loaded.createInstance({ preloadProperties: { deviceID: 'prisonsurvey-tests' } });
@@ -202,10 +190,49 @@ async function main() {
       nodes: describe(root, rootRef),
     });
   }
-  writeFileSync(outFile, JSON.stringify({ loadStatus: loaded.status, languages, results }));
+  return { loadStatus: loaded.status, languages, results };
 }
 
-main().catch((e) => {
-  console.error(e?.stack ?? String(e));
-  process.exit(1);
-});
+function inWorker(batch, respondents) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { batch, respondents } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker stopped with exit code ${code}`));
+    });
+  });
+}
+
+async function main() {
+  const [batchFile, outFile] = process.argv.slice(2);
+  if (!batchFile || !outFile) {
+    console.error('usage: node fill_batch.mjs BATCH.json RESULT.json');
+    process.exit(1);
+  }
+  const batch = JSON.parse(readFileSync(batchFile, 'utf8'));
+  const { respondents, ...settings } = batch;
+  const out = { loadStatus: 'success', languages: [], results: [] };
+  for (let i = 0; i < Math.max(respondents.length, 1); i += CHUNK) {
+    const part = await inWorker(settings, respondents.slice(i, i + CHUNK));
+    out.loadStatus = part.loadStatus;
+    out.languages = part.languages;
+    out.results.push(...part.results);
+  }
+  writeFileSync(outFile, JSON.stringify(out));
+}
+
+if (isMainThread) {
+  main().catch((e) => {
+    console.error(e?.stack ?? String(e));
+    process.exit(1);
+  });
+} else {
+  fillChunk(workerData.batch, workerData.respondents).then(
+    (out) => parentPort.postMessage(out),
+    (e) => {
+      console.error(e?.stack ?? String(e));
+      process.exit(1);
+    },
+  );
+}
