@@ -56,7 +56,7 @@ from prisonsurvey.questionnaire.expressions.ast import (
 from prisonsurvey.questionnaire.expressions.errors import ExpressionError
 from prisonsurvey.questionnaire.expressions.functions import SIGNATURES
 from prisonsurvey.questionnaire.expressions.values import (
-    _WS,
+    XML_SPACE,
     Array,
     Value,
     date_days,
@@ -73,7 +73,7 @@ _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 def _tokens(text: str) -> list[str]:
     """Split a select_multiple answer as ODK does: an empty answer is one empty item."""
-    return _XML_SPACE.split(text.strip(_WS))
+    return _XML_SPACE.split(text.strip(XML_SPACE))
 
 
 def _js_round(x: float, digits: float) -> float:
@@ -217,7 +217,7 @@ def _str_fn(fn: Callable[..., object], otype: str) -> Callable[[list[Array]], Ar
 def _selected(ev: _Evaluator, node: Call) -> Value:
     a, b = ev.args(node)
     return Value.boolean(
-        map_unique(lambda s, v: v.strip(_WS) in _tokens(s), [a.to_str(), b.to_str()], "bool")
+        map_unique(lambda s, v: v.strip(XML_SPACE) in _tokens(s), [a.to_str(), b.to_str()], "bool")
     )
 
 
@@ -265,7 +265,7 @@ def _days(v: Value) -> Array:
     if v.kind == "date":
         return v.data
     if v.kind == "node":
-        return v._node_datetime_days() if v.is_date_node() else v.to_num()
+        return v.datetime_days() if v.is_date_node() else v.to_num()
     return np.asarray(np.nan)
 
 
@@ -385,7 +385,7 @@ def _date(ev: _Evaluator, node: Call) -> Value:
     if a.kind in ("num", "date", "bool"):
         return Value.date(a.to_num())
     if a.is_date_node():
-        return Value.date(np.floor(a._node_datetime_days()))
+        return Value.date(np.floor(a.datetime_days()))
     return Value.date(a.to_num())
 
 
@@ -394,15 +394,15 @@ def _decimal_date_time(ev: _Evaluator, node: Call) -> Value:
     if a.kind in ("num", "date", "bool"):
         return Value.number(a.to_num())
     if a.is_date_node():
-        return Value.number(a._node_datetime_days())
+        return Value.number(a.datetime_days())
     return Value.number(map_unique(_decimal_days, [a.to_str()], "float64"))
 
 
 def _decimal_days(text: str) -> float:
-    days = date_text_days(text.strip(_WS))
+    days = date_text_days(text.strip(XML_SPACE))
     if math.isnan(days):
         return days
-    ts = pd.Timestamp(text.strip(_WS))
+    ts = pd.Timestamp(text.strip(XML_SPACE))
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
     return float(ts.value / 86_400e9)
@@ -427,11 +427,11 @@ def _first(convert: str) -> _Impl:
 
 
 def _normalize(s: str) -> str:
-    return _XML_SPACE.sub(" ", s.strip(_WS))
+    return _XML_SPACE.sub(" ", s.strip(XML_SPACE))
 
 
 def _count_items(s: str) -> float:
-    return float(len(_tokens(s))) if s.strip(_WS) else 0.0
+    return float(len(_tokens(s))) if s.strip(XML_SPACE) else 0.0
 
 
 _FUNCTIONS: dict[str, _Impl] = {
@@ -460,7 +460,7 @@ _FUNCTIONS: dict[str, _Impl] = {
     "boolean": _first("bool"),
     "boolean-from-string": lambda ev, node: Value.boolean(
         map_unique(
-            lambda s: s.strip(_WS) in ("true", "1"), [ev.eval(node.args[0]).to_str()], "bool"
+            lambda s: s.strip(XML_SPACE) in ("true", "1"), [ev.eval(node.args[0]).to_str()], "bool"
         )
     ),
     "count": _count,
@@ -498,7 +498,7 @@ def _to_series(value: Value, n: int, index: pd.Index) -> pd.Series:
         if value.is_numeric_node():
             return pd.Series(value.to_num(), index=index, dtype=np.float64)
         if value.is_date_node():
-            return _to_series(Value.date(value._node_datetime_days()), n, index)
+            return _to_series(Value.date(value.datetime_days()), n, index)
         value = Value.string(value.to_str())
     data = np.broadcast_to(value.data, (n,))
     if value.kind == "bool":

@@ -34,7 +34,8 @@ _INFINITY = {"Infinity": math.inf, "+Infinity": math.inf, "-Infinity": -math.inf
 _ISO_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:T\d{2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[-+]\d{2}:\d{2})?)?$"
 )
-_WS = " \t\r\n"
+XML_SPACE = " \t\r\n"
+"""The characters XPath treats as white space (trimmed, and separating select_multiple codes)."""
 
 
 def js_number_text(x: float) -> str:
@@ -70,7 +71,7 @@ def date_text_days(text: str) -> float:
 
 def text_number(text: str) -> float:
     """Convert text to a number as ODK does (ISO dates become days since the epoch)."""
-    s = text.strip(_WS)
+    s = text.strip(XML_SPACE)
     if not s:
         return math.nan
     if _NUMBER.match(s):
@@ -201,7 +202,8 @@ class Value:
             return "datetime"
         return "object"
 
-    def _node_datetime_days(self) -> Array:
+    def datetime_days(self) -> Array:
+        """Days since the epoch, with a fraction for the time, of a column of timestamps."""
         assert self.column is not None
         col = self.column
         if getattr(col.dt, "tz", None) is not None:
@@ -221,7 +223,7 @@ class Value:
         if kind == "num":
             return self.column.to_numpy(dtype=np.float64, na_value=np.nan)
         if kind == "datetime":
-            return self._node_datetime_days()
+            return self.datetime_days()
         return map_unique(text_number, [self._node_string()], "float64")
 
     def _node_string(self) -> Array:
@@ -230,7 +232,7 @@ class Value:
         if kind == "num":
             return map_unique(js_number_text, [self._node_number()], "object")
         if kind == "datetime":
-            return map_unique(days_text, [self._node_datetime_days()], "object")
+            return map_unique(days_text, [self.datetime_days()], "object")
         values = self.column.to_numpy(dtype=object)
         return map_unique(_scalar_text, [values], "object")
 
@@ -254,7 +256,7 @@ class Value:
             # A number or timestamp is never blank text: the answer is there or missing.
             return self._cached("bool", lambda: ~np.isnan(self.to_num()))
         return self._cached(
-            "bool", lambda: map_unique(lambda s: s.strip(_WS) != "", [self.to_str()], "bool")
+            "bool", lambda: map_unique(lambda s: s.strip(XML_SPACE) != "", [self.to_str()], "bool")
         )
 
     def to_num(self) -> Array:
