@@ -8,6 +8,7 @@
 //
 // BATCH.json:
 //   {"form": "FORM.xml", "now": "2026-01-15T10:00:00Z", "language": "Español (es)",
+//    "chunk": 25,
 //    "respondents": [{"id": "r1", "answers": {"m1/age": 34, "m1/children[2]/child_age": 5},
 //                     "repeatCounts": {"m1/children": 2}}]}
 // Paths are relative to the form's root element; repeat instances are 1-based.
@@ -147,7 +148,8 @@ function describe(root, rootRef) {
 }
 
 // Instances stay referenced inside the engine for as long as the process lives, so each chunk
-// of respondents is filled in its own worker thread, whose memory is released when it ends.
+// of respondents ("chunk" in the batch, default 25) is filled in its own worker thread, whose
+// memory is released when it ends.
 const CHUNK = 25;
 
 async function fillChunk(batch, respondents) {
@@ -213,8 +215,9 @@ async function main() {
   const batch = JSON.parse(readFileSync(batchFile, 'utf8'));
   const { respondents, ...settings } = batch;
   const out = { loadStatus: 'success', languages: [], results: [] };
-  for (let i = 0; i < Math.max(respondents.length, 1); i += CHUNK) {
-    const part = await inWorker(settings, respondents.slice(i, i + CHUNK));
+  const chunk = Math.max(1, Number(batch.chunk ?? CHUNK));
+  for (let i = 0; i < Math.max(respondents.length, 1); i += chunk) {
+    const part = await inWorker(settings, respondents.slice(i, i + chunk));
     out.loadStatus = part.loadStatus;
     out.languages = part.languages;
     out.results.push(...part.results);

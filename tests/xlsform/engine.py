@@ -33,14 +33,22 @@ _INDEX = re.compile(r"\[\d+\]")
 
 
 def run_engine(
-    xform: Path, respondents: list[Respondent], work: Path, language: str | None = None
+    xform: Path,
+    respondents: list[Respondent],
+    work: Path,
+    language: str | None = None,
+    chunk: int = 25,
 ) -> dict[str, Any]:
-    """Fill ``respondents`` into ``xform`` with the engine; return its parsed report."""
+    """Fill ``respondents`` into ``xform`` with the engine; return its parsed report.
+
+    ``chunk`` respondents share one worker thread (and its memory) in the Node process.
+    """
     batch = work / f"{xform.stem}.batch.json"
     out = work / f"{xform.stem}.result.json"
     payload: dict[str, Any] = {
         "form": str(xform),
         "now": NOW,
+        "chunk": chunk,
         "respondents": [r.to_json() for r in respondents],
     }
     if language:
