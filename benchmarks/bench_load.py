@@ -2,14 +2,17 @@
 
 The folder is generated in a temporary directory: 10 modules of 100 questions (integers with
 constraints, select_one / select_multiple with relevance on earlier answers, text,
-calculations), every text in es/en/pt/fr. The baseline, measured in the same run, is a plain
-parse of the same texts with ruamel.yaml's safe loader (the ``yaml.safe_load`` equivalent,
-using libyaml when ruamel.yaml.clib is installed), which gives neither positions nor checks;
-the pure-Python safe loader is reported too. Figures are medians of several runs; the load
-memo and the expression parse cache are cleared before each run, so every run is a first load.
-A repeated load of the unchanged folder (which the memo serves) is reported separately.
-Ratios use CPU time (``time.process_time``), which other work on the machine does not inflate;
-wall-clock seconds are reported too.
+calculations), every text in es/en/pt/fr, written like the shipped instruments (label,
+interviewer instruction and required message, one line per language: about 1 KB a question).
+The shipped regional inmate questionnaire, when present, is timed too.
+
+The baseline, measured in the same run, is a plain parse of the same texts with ruamel.yaml's
+safe loader (the ``yaml.safe_load`` equivalent, using libyaml when ruamel.yaml.clib is
+installed), which gives neither positions nor checks; the pure-Python safe loader is reported
+too. Figures are medians of several runs; the load memo and the expression parse cache are
+cleared before each run, so every run is a first load. A repeated load of the unchanged folder
+(which the memo serves) is reported separately. Ratios use CPU time (``time.process_time``),
+which other work on the machine does not inflate; wall-clock seconds are reported too.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.parser import Parser as PureParser
 
+from prisonsurvey.errors import InputError
 from prisonsurvey.questionnaire.expressions import parse
+from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.questionnaire.load import clear_load_cache, load_questionnaire
 
 LANGS = ("es", "en", "pt", "fr")
@@ -36,6 +41,11 @@ def _text(words: str) -> str:
     return "{" + ", ".join(f"{lang}: '{words} ({lang})'" for lang in LANGS) + "}"
 
 
+def _block(key: str, words: str) -> list[str]:
+    """A text written like the shipped instruments: one line per language."""
+    return [f"    {key}:", *(f"      {lang}: {words} ({lang})" for lang in LANGS)]
+
+
 def _question(m: int, i: int) -> str:
     name = f"m{m}_q{i:03d}"
     kind = i % 5
@@ -43,7 +53,7 @@ def _question(m: int, i: int) -> str:
     lines = [f"  - name: {name}"]
     if kind == 0:
         lines += ["    type: integer", "    constraint: . >= 0 and . <= 120"]
-        lines += [f"    constraint_message: {_text('Between 0 and 120')}"]
+        lines += _block("constraint_message", "The answer must be between 0 and 120.")
     elif kind == 1:
         lines += ["    type: select_one", "    choices: yes_no"]
         if prev:
@@ -61,8 +71,14 @@ def _question(m: int, i: int) -> str:
     else:
         lines += ["    type: calculate", f"    calculation: string-length(${{{prev}}}) + 1"]
         return "\n".join(lines) + "\n"
-    lines += [f"    label: {_text(f'Question {m}.{i}: how often did this happen to you?')}"]
-    lines += [f"    hint: {_text('Read every option aloud')}"]
+    lines += ["    required: true"]
+    lines += _block(
+        "label",
+        f"Question {m}.{i}. In the last six months, how often did this happen to you while "
+        "you were held in this facility",
+    )
+    lines += _block("guidance_hint", "Read every option aloud and record one answer only.")
+    lines += _block("required_message", "Record the answer before going on.")
     return "\n".join(lines) + "\n"
 
 
@@ -142,6 +158,7 @@ def main() -> dict[str, Any]:
         start = time.perf_counter()
         load()
         repeated = time.perf_counter() - start
+    shipped = _shipped()
     return {
         "questions": questions,
         "languages": len(LANGS),
@@ -157,7 +174,19 @@ def main() -> dict[str, Any]:
         "under_one_second": loaded < 1.0,
         "under_one_cpu_second": loaded_cpu < 1.0,
         "repeated_load_seconds": round(repeated, 4),
+        **shipped,
     }
+
+
+def _shipped() -> dict[str, Any]:
+    try:
+        folder = find_instrument("regional-inmate")
+    except InputError:
+        return {}
+    _, cpu = _median(lambda: load_questionnaire(folder))
+    result = load_questionnaire(folder)
+    questions = len(result.questionnaire.questions()) if result.questionnaire else None
+    return {"regional_inmate_questions": questions, "regional_inmate_cpu_seconds": round(cpu, 4)}
 
 
 if __name__ == "__main__":
