@@ -13,6 +13,7 @@ import hashlib
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from prisonsurvey.responses.sources import RawTable
@@ -32,20 +33,17 @@ def insert_raw(con: Any, table: RawTable, keys: pd.Series, import_id: int) -> No
     n = len(table.header)
     data = table.data.copy()
     data.columns = pd.Index([f"c{i}" for i in range(n)])
-    data["_source_file"] = table.files.astype(str).to_numpy()
-    data["_sheet"] = table.sheet
-    data["_row_number"] = table.rows
-    data["_record_key"] = keys.astype(object).to_numpy()
+    data["_pos"] = np.arange(len(data))
     name = table.repeat or "root"
     cols = ", ".join(f"c{i}" for i in range(n))
     con.register("raw_in", data)
+    # hash every row, keep the first of each new hash; only then touch the wide text
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE raw_new AS SELECT DISTINCT ON (row_hash) * FROM "
-        f"(SELECT hash(?, {cols}) AS row_hash, * FROM raw_in) r "
-        "WHERE NOT EXISTS (SELECT 1 FROM raw_rows x WHERE x.row_hash = r.row_hash)",
+        "CREATE OR REPLACE TEMP TABLE raw_keep AS SELECT min(_pos) AS _pos, row_hash FROM "
+        f"(SELECT _pos, hash(?, {cols}) AS row_hash FROM raw_in) GROUP BY row_hash "
+        "HAVING row_hash NOT IN (SELECT row_hash FROM raw_rows)",
         [f"{name}\x1f{layout}"],
     )
-    con.unregister("raw_in")
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [layout]
     ).fetchone()
@@ -53,13 +51,27 @@ def insert_raw(con: Any, table: RawTable, keys: pd.Series, import_id: int) -> No
         typed = ", ".join(f"c{i} VARCHAR" for i in range(n))
         con.execute(f"CREATE TABLE {layout} (row_hash UBIGINT, {typed})")
         con.execute("INSERT INTO raw_layouts VALUES (?, ?)", [layout, json.dumps(table.header)])
-    con.execute(f"INSERT INTO {layout} SELECT row_hash, {cols} FROM raw_new")
     con.execute(
-        "INSERT INTO raw_rows SELECT ?, _source_file, _sheet, _row_number, ?, _record_key, "
-        "row_hash, ? FROM raw_new",
+        f"INSERT INTO {layout} SELECT k.row_hash, {cols} FROM raw_in r JOIN raw_keep k USING (_pos)"
+    )
+    meta = pd.DataFrame(
+        {
+            "_pos": np.arange(len(data)),
+            "source_file": table.files.astype(str).to_numpy(),
+            "sheet": pd.Series([table.sheet] * len(data), dtype=object),
+            "row_number": table.rows,
+            "record_key": keys.astype(object).to_numpy(),
+        }
+    )
+    con.register("raw_meta", meta)
+    con.execute(
+        "INSERT INTO raw_rows SELECT ?, m.source_file, m.sheet, m.row_number, ?, m.record_key, "
+        "k.row_hash, ? FROM raw_meta m JOIN raw_keep k USING (_pos) ORDER BY m._pos",
         [import_id, name, layout],
     )
-    con.execute("DROP TABLE raw_new")
+    con.unregister("raw_in")
+    con.unregister("raw_meta")
+    con.execute("DROP TABLE raw_keep")
 
 
 def read_raw(con: Any, source_file: str | None = None) -> pd.DataFrame:
