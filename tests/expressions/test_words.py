@@ -122,10 +122,28 @@ CASES = {
         "fr": "le nombre d'options cochées dans Who cares for your children est 2 ou plus",
     },
     ". >= 18 and . <= 99": {
-        "en": "the answer is 18 or more and the answer is 99 or less",
-        "es": "la respuesta es 18 o más y la respuesta es 99 o menos",
-        "pt": "a resposta é 18 ou mais e a resposta é 99 ou menos",
-        "fr": "la réponse est 18 ou plus et la réponse est 99 ou moins",
+        "en": "the answer is between 18 and 99",
+        "es": "la respuesta está entre 18 y 99",
+        "pt": "a resposta está entre 18 e 99",
+        "fr": "la réponse est entre 18 et 99",
+    },
+    "${age} >= 18 and ${age} < 99": {
+        "en": "age is 18 or more and age is less than 99",
+        "es": "age es 18 o más y age es menor que 99",
+        "pt": "age é 18 ou mais e age é menor que 99",
+        "fr": "age est 18 ou plus et age est inférieur à 99",
+    },
+    "${status} = 1 or 2 = ${status}": {
+        "en": "legal status is Pretrial detention or Sentenced",
+        "es": "legal status es Pretrial detention o Sentenced",
+        "pt": "legal status é Pretrial detention ou Sentenced",
+        "fr": "legal status est Pretrial detention ou Sentenced",
+    },
+    "${status} = 1 or ${status} = 2 or ${status} = 1": {
+        "en": "legal status is Pretrial detention, Sentenced or Pretrial detention",
+        "es": "legal status es Pretrial detention, Sentenced o Pretrial detention",
+        "pt": "legal status é Pretrial detention, Sentenced ou Pretrial detention",
+        "fr": "legal status est Pretrial detention, Sentenced ou Pretrial detention",
     },
 }
 

@@ -53,6 +53,7 @@ class _Phrases:
     current: str
     today: str
     not_: str
+    between: str
     decimal: str
 
 
@@ -82,6 +83,7 @@ PHRASES: dict[str, _Phrases] = {
         current="the answer",
         today="today",
         not_="not ({x})",
+        between="{a} is between {lo} and {hi}",
         decimal=".",
     ),
     "es": _Phrases(
@@ -109,6 +111,7 @@ PHRASES: dict[str, _Phrases] = {
         current="la respuesta",
         today="hoy",
         not_="no ({x})",
+        between="{a} está entre {lo} y {hi}",
         decimal=",",
     ),
     "pt": _Phrases(
@@ -136,6 +139,7 @@ PHRASES: dict[str, _Phrases] = {
         current="a resposta",
         today="hoje",
         not_="não ({x})",
+        between="{a} está entre {lo} e {hi}",
         decimal=",",
     ),
     "fr": _Phrases(
@@ -163,6 +167,7 @@ PHRASES: dict[str, _Phrases] = {
         current="la réponse",
         today="aujourd'hui",
         not_="non ({x})",
+        between="{a} est entre {lo} et {hi}",
         decimal=",",
     ),
 }
@@ -277,8 +282,51 @@ class _Words:
         template = self.p.not_selected if negated else self.p.selected
         return template.format(c=c, a=self.term(target))
 
+    def one_of(self, node: Expr) -> str | None:
+        """``${x} = 1 or ${x} = 2 or ${x} = 3``: "x is A, B or C"."""
+        if not (isinstance(node, BinOp) and node.op == "or"):
+            return None
+        terms: list[Expr] = []
+
+        def flatten(n: Expr) -> None:
+            if isinstance(n, BinOp) and n.op == "or":
+                flatten(n.left)
+                flatten(n.right)
+            else:
+                terms.append(n)
+
+        flatten(node)
+        pairs = [
+            c
+            for c in map(_against_literal, terms)
+            if c is not None and c[1] == "=" and not (isinstance(c[2], String) and not c[2].value)
+        ]
+        if len(pairs) != len(terms) or len({c[0] for c in pairs}) != 1:
+            return None
+        values = [self.value_of(subject, value) for subject, _, value in pairs]
+        listed = f"{', '.join(values[:-1])} {self.p.or_} {values[-1]}"
+        return self.p.eq.format(a=self.term(pairs[0][0]), b=listed)
+
+    def between(self, node: Expr) -> str | None:
+        """``${x} >= 18 and ${x} <= 99``: "x is between 18 and 99"."""
+        if not (isinstance(node, BinOp) and node.op == "and"):
+            return None
+        first, second = _against_literal(node.left), _against_literal(node.right)
+        if first is None or second is None or first[0] != second[0]:
+            return None
+        bounds = {first[1]: first[2], second[1]: second[2]}
+        lo, hi = bounds.get(">="), bounds.get("<=")
+        if not (isinstance(lo, Number) and isinstance(hi, Number)):
+            return None
+        return self.p.between.format(
+            a=self.term(first[0]), lo=self.number(lo.value), hi=self.number(hi.value)
+        )
+
     def condition(self, node: Expr) -> str:
         """A logical statement."""
+        short = self.one_of(node) or self.between(node)
+        if short is not None:
+            return short
         if isinstance(node, BinOp) and node.op in LOGICAL:
             joiner = self.p.and_ if node.op == "and" else self.p.or_
             parts = []
@@ -307,6 +355,18 @@ class _Words:
         if isinstance(node, Ref | Current):
             return self.p.answered.format(a=self.term(node))
         return to_xpath(node)
+
+
+def _against_literal(node: Expr) -> tuple[Expr, str, Expr] | None:
+    """A comparison with a literal, turned so that the literal is on the right."""
+    if not (isinstance(node, BinOp) and node.op in COMPARISONS):
+        return None
+    left, op, right = node.left, node.op, node.right
+    if isinstance(left, Number | String) and not isinstance(right, Number | String):
+        left, op, right = right, _FLIP[op], left
+    if not isinstance(right, Number | String):
+        return None
+    return left, op, right
 
 
 def to_words(
