@@ -259,3 +259,11 @@ def test_a_missing_file_created_later_is_read(folder: Folder) -> None:
     m2 = "name: m2\nlabel: {es: a, en: b}\nitems:\n  - name: x\n    type: text\n"
     (path / "m2.yaml").write_text(m2 + "    label: {es: a, en: b}\n", encoding="utf-8")
     assert load_questionnaire(path).ok
+
+
+def test_required_yes_is_true(folder: Folder) -> None:
+    m1 = "name: m1\nlabel: {es: a, en: b}\nitems:\n  - name: a\n    type: integer\n"
+    m1 += "    required: yes\n    label: {es: a, en: b}\n"
+    result = load_questionnaire(folder(m1))
+    assert result.questionnaire is not None
+    assert result.questionnaire.question("a").required is True

@@ -43,6 +43,7 @@ ROOT_KEYS: tuple[str, ...] = (
 )
 """Keys allowed in questionnaire.yaml."""
 
+_BOOL_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 _EXPRESSION_FIELDS = frozenset(
     {"relevant", "constraint", "calculation", "choice_filter", "default", "repeat_count"}
 )
@@ -95,7 +96,11 @@ def _issue(code: QnrCode, message: str, location: Location) -> Issue:
 
 
 def _expressions_as_text(item: Any) -> Any:
-    """Accept numbers written as expressions (``default: 0``, ``repeat_count: 3``)."""
+    """Read numbers written as expressions and ``required: yes`` the way authors mean them.
+
+    ``default: 0`` and ``repeat_count: 3`` become the expressions ``0`` and ``3``;
+    ``required: yes`` is true (YAML 1.2 reads ``yes`` as text).
+    """
     if not isinstance(item, dict):
         return item
     out = dict(item)
@@ -103,6 +108,9 @@ def _expressions_as_text(item: Any) -> Any:
         value = out[key]
         if isinstance(value, int | float) and not isinstance(value, bool):
             out[key] = str(value)
+    required = out.get("required")
+    if isinstance(required, str) and required.strip().lower() in _BOOL_WORDS:
+        out["required"] = _BOOL_WORDS[required.strip().lower()]
     if isinstance(out.get("items"), list):
         out["items"] = [_expressions_as_text(child) for child in out["items"]]
     return out
