@@ -138,7 +138,7 @@ class QualityConfig(_Frozen):
         rules: Consistency rules; ``None`` means :data:`DEFAULT_RULES`.
         batteries: Named lists of questions checked for straight-lining; ``None`` means runs of
             at least ``straightlining_items`` consecutive select_one questions of one group
-            sharing a choice list with at least three substantive answers.
+            sharing a choice list with at least four substantive answers.
         targets: Completed interviews wanted per facility code, or a CSV file (columns
             ``facility``, ``target``) relative to the project.
         fieldwork: The fieldwork period.

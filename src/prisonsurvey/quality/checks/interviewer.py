@@ -5,7 +5,8 @@ answer is computed within each facility and the statistics (and degrees of freed
 up, so that interviewers working in different facilities are not blamed for differences between
 facilities. Interviewers with fewer than ``min_n`` answers in a facility are left out there.
 p-values over all questions are adjusted with Benjamini-Hochberg; questions with
-``q < alpha`` are findings, naming the interviewer whose answers contribute most.
+``q < alpha`` are findings, naming the interviewer whose answers are farthest from the pooled
+answers of all other interviewers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from prisonsurvey.questionnaire.model import QuestionType
 def _test(
     fac: np.ndarray, who: np.ndarray, answer: np.ndarray, n_f: int, n_i: int, n_a: int, min_n: int
 ) -> tuple[float, int, np.ndarray]:
-    """Stratified chi-square: statistic, degrees of freedom, contribution per interviewer."""
+    """Stratified chi-square statistic, its degrees of freedom, and each interviewer's distance.
+
+    The distance is a chi-square distance of an interviewer's answers from those of all others.
+    """
     counts = (
         np.bincount((fac * n_i + who) * n_a + answer, minlength=n_f * n_i * n_a)
         .reshape(n_f, n_i, n_a)
@@ -43,7 +47,16 @@ def _test(
     df = np.maximum(n_rows - 1, 0) * np.maximum(n_cols - 1, 0)
     use = df > 0
     chi2 = float(contrib[use].sum())
-    return chi2, int(df[use].sum()), contrib[use].sum(axis=(0, 2))
+    # With two interviewers in a facility both contribute alike to the statistic, so the one
+    # to name is the one farthest from the pooled answers of all the others.
+    mine = counts.sum(axis=0)
+    others = mine.sum(axis=0, keepdims=True) - mine
+    with np.errstate(all="ignore"):
+        p_rest = others / others.sum(axis=1, keepdims=True)
+        exp_i = mine.sum(axis=1, keepdims=True) * p_rest
+        distance = np.where(exp_i > 0, (mine - exp_i) ** 2 / exp_i, 0.0).sum(axis=1)
+    distance = np.where(mine.sum(axis=1) > 0, distance, -1.0)
+    return chi2, int(df[use].sum()), distance
 
 
 @check(

@@ -16,8 +16,8 @@ def batteries(ctx: CheckContext) -> dict[str, tuple[str, ...]]:
     """The batteries checked: from ``quality.batteries`` or found in the questionnaire.
 
     Found batteries are runs of at least ``straightlining_items`` consecutive select_one
-    questions of one group that share a choice list with three or more substantive answers;
-    each is named after its first question.
+    questions of one group that share a choice list with four or more substantive answers (a
+    rating scale); each is named after its first question.
     """
     given = ctx.config.batteries
     if given is not None:
@@ -29,7 +29,7 @@ def batteries(ctx: CheckContext) -> dict[str, tuple[str, ...]]:
         if not isinstance(q, Question) or q.type is not QuestionType.SELECT_ONE:
             return None
         cl = ctx.questionnaire.choice_lists.get(q.choices or "")
-        if cl is None or len(cl.choices) - len(cl.missing_codes()) < 3:
+        if cl is None or len(cl.choices) - len(cl.missing_codes()) < 4:
             return None
         return cl.name
 
