@@ -139,6 +139,16 @@ CASES = {
         "pt": "legal status é Pretrial detention ou Sentenced",
         "fr": "legal status est Pretrial detention ou Sentenced",
     },
+    "${status} = 1 or ${status} = 2 or ${age} > 60 or (${age} < 18 and ${status} = 1)": {
+        "en": "legal status is Pretrial detention or Sentenced or age is more than 60 or "
+        "(age is less than 18 and legal status is Pretrial detention)",
+        "es": "legal status es Pretrial detention o Sentenced o age es mayor que 60 o "
+        "(age es menor que 18 y legal status es Pretrial detention)",
+        "pt": "legal status é Pretrial detention ou Sentenced ou age é maior que 60 ou "
+        "(age é menor que 18 e legal status é Pretrial detention)",
+        "fr": "legal status est Pretrial detention ou Sentenced ou age est supérieur à 60 ou "
+        "(age est inférieur à 18 et legal status est Pretrial detention)",
+    },
     "${status} = 1 or ${status} = 2 or ${status} = 1": {
         "en": "legal status is Pretrial detention, Sentenced or Pretrial detention",
         "es": "legal status es Pretrial detention, Sentenced o Pretrial detention",

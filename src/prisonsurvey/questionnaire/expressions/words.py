@@ -282,10 +282,8 @@ class _Words:
         template = self.p.not_selected if negated else self.p.selected
         return template.format(c=c, a=self.term(target))
 
-    def one_of(self, node: Expr) -> str | None:
-        """``${x} = 1 or ${x} = 2 or ${x} = 3``: "x is A, B or C"."""
-        if not (isinstance(node, BinOp) and node.op == "or"):
-            return None
+    def or_chain(self, node: BinOp) -> str:
+        """``a or b or c``, saying runs like ``${x} = 1 or ${x} = 2`` as "x is A or B"."""
         terms: list[Expr] = []
 
         def flatten(n: Expr) -> None:
@@ -296,16 +294,30 @@ class _Words:
                 terms.append(n)
 
         flatten(node)
-        pairs = [
-            c
-            for c in map(_against_literal, terms)
-            if c is not None and c[1] == "=" and not (isinstance(c[2], String) and not c[2].value)
-        ]
-        if len(pairs) != len(terms) or len({c[0] for c in pairs}) != 1:
-            return None
-        values = [self.value_of(subject, value) for subject, _, value in pairs]
-        listed = f"{', '.join(values[:-1])} {self.p.or_} {values[-1]}"
-        return self.p.eq.format(a=self.term(pairs[0][0]), b=listed)
+        groups: list[list[Expr]] = []
+        subjects: list[Expr | None] = []
+        for term in terms:
+            found = _against_literal(term)
+            subject = None
+            if found is not None and found[1] == "=" and not _is_empty(found[2]):
+                subject = found[0]
+            if subject is not None and groups and subjects[-1] == subject:
+                groups[-1].append(term)
+            else:
+                groups.append([term])
+                subjects.append(subject)
+        parts: list[str] = []
+        for group, subject in zip(groups, subjects, strict=True):
+            if subject is not None and len(group) > 1:
+                values = [self.value_of(*_subject_value(t)) for t in group]
+                listed = f"{', '.join(values[:-1])} {self.p.or_} {values[-1]}"
+                parts.append(self.p.eq.format(a=self.term(subject), b=listed))
+                continue
+            text = self.condition(group[0])
+            if isinstance(group[0], BinOp) and group[0].op == "and":
+                text = f"({text})"
+            parts.append(text)
+        return f" {self.p.or_} ".join(parts)
 
     def between(self, node: Expr) -> str | None:
         """``${x} >= 18 and ${x} <= 99``: "x is between 18 and 99"."""
@@ -324,9 +336,11 @@ class _Words:
 
     def condition(self, node: Expr) -> str:
         """A logical statement."""
-        short = self.one_of(node) or self.between(node)
+        short = self.between(node)
         if short is not None:
             return short
+        if isinstance(node, BinOp) and node.op == "or":
+            return self.or_chain(node)
         if isinstance(node, BinOp) and node.op in LOGICAL:
             joiner = self.p.and_ if node.op == "and" else self.p.or_
             parts = []
@@ -367,6 +381,16 @@ def _against_literal(node: Expr) -> tuple[Expr, str, Expr] | None:
     if not isinstance(right, Number | String):
         return None
     return left, op, right
+
+
+def _is_empty(node: Expr) -> bool:
+    return isinstance(node, String) and node.value == ""
+
+
+def _subject_value(node: Expr) -> tuple[Expr, Expr]:
+    found = _against_literal(node)
+    assert found is not None
+    return found[0], found[2]
 
 
 def to_words(
