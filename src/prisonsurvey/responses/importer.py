@@ -367,7 +367,10 @@ def _commit(
     qparts: list[pd.DataFrame] = []
     for i, t in enumerate(tables):
         f = typed[i].frame
-        f["_root_key"] = f["_key"].astype(object).str.split("/", n=1).str[0].astype("str")
+        key_text = f["_key"].astype("str")
+        f["_root_key"] = (
+            key_text if t.repeat is None else key_text.str.replace(r"/.*$", "", regex=True)
+        )
         frames.setdefault(t.repeat, []).append(f)
         qparts.append(_quarantine_frame(typed[i]))
     if None not in frames:
