@@ -330,3 +330,12 @@ def test_store_in_use_by_another_process(project: Project) -> None:
         )
     assert proc.returncode == 2 and "IMP050" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_reading_an_empty_project_says_what_to_do(project: Project) -> None:
+    with pytest.raises(InputError) as exc:
+        Store.open(project, read_only=True)
+    assert exc.value.issues.codes() == ["IMP051"]
+    import_files(project, [ZIP])
+    with Store.open(project, read_only=True) as store:
+        assert len(store.responses("prison_harness")) == 3

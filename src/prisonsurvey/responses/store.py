@@ -72,7 +72,16 @@ class Store:
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not self.path.exists():
+            raise InputError(
+                Issue(
+                    "IMP051",
+                    "no responses imported yet; run `prisonsurvey import FILE... --project DIR`",
+                    Location(str(self.path)),
+                )
+            )
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
