@@ -164,3 +164,17 @@ def test_raw_rows_keep_the_original_text(project: Project) -> None:
     assert first["Which services do you use?"] == "Education Family visits"
     assert first["Any other comments?"].startswith('Food is "bad"')
     assert set(root["row_number"]) == {2, 3, 4}
+
+
+def test_constraint_violations_are_imported_for_quality_checks(project: Project) -> None:
+    # negative/bad_age.xml: age 15 breaks the constraint; typing is fine, so it is imported
+    # (constraints are the quality checks' business) and its empty questions are classified
+    from prisonsurvey.responses.missing import missing_kinds
+
+    result = import_files(project, [FIXTURES / "negative" / "bad_age.xml"])
+    assert (result.new, result.quarantined) == (1, 0)
+    with Store.open(project) as store:
+        root = store.responses("prison_harness")
+    assert root["age"].tolist() == [15]
+    kinds = missing_kinds(harness_questionnaire(), root)
+    assert kinds.loc[0, "region"] == "unanswered" and kinds.loc[0, "services_other"] == "skipped"
