@@ -158,18 +158,18 @@ class _Analyser:
         attributes: set[str] | None = None
         if field_name == "choice_filter":
             attributes = self.filter_names(item_name, expr, path)
-        errors = check_all(expr, self.variables, current, attributes=attributes)
-        for problem in errors:
-            self.add(problem.code, problem.message, path, problem.offset)
+        try:
+            self.resolved[key] = resolve(expr, self.variables, current, attributes=attributes)
+        except ExpressionError:
+            # resolve() stops at the first problem; report them all.
+            for problem in check_all(expr, self.variables, current, attributes=attributes):
+                self.add(problem.code, problem.message, path, problem.offset)
+        refs = [n for n in expr.walk() if isinstance(n, Ref)]
         if index is not None:
-            self.order_and_repeats(key, expr, path, index, ancestors)
+            self.order_and_repeats(key, expr, refs, path, index, ancestors)
         if field_name == "calculation":
             self.calc_paths[item_name] = path
-            self.calc_refs[item_name] = [
-                n for n in expr.walk() if isinstance(n, Ref) and n.name in self.variables
-            ]
-        if not errors:
-            self.resolved[key] = resolve(expr, self.variables, current, attributes=attributes)
+            self.calc_refs[item_name] = [r for r in refs if r.name in self.variables]
 
     def filter_names(self, item_name: str, expr: Expr, path: ModelPath) -> set[str]:
         question = next(
@@ -198,12 +198,13 @@ class _Analyser:
         self,
         key: ExprKey,
         expr: Expr,
+        refs: list[Ref],
         path: ModelPath,
         index: int,
         ancestors: tuple[Group, ...],
     ) -> None:
         item_name, field_name = key
-        for ref in (n for n in expr.walk() if isinstance(n, Ref)):
+        for ref in refs:
             target = self.order.get(ref.name)
             if target is None:
                 continue  # unknown names are reported by the expression checker (EXP010)

@@ -129,18 +129,15 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Issue]]:
         return None, [_issue(QnrCode.NOT_UTF8, message, file, line, column)]
 
 
+_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+
+
 def _tabs(text: str, file: str) -> list[Issue]:
-    first: tuple[int, int] | None = None
-    count = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.lstrip(" \t")
-        indent = line[: len(line) - len(stripped)]
-        if "\t" in indent:
-            count += 1
-            if first is None:
-                first = (number, indent.index("\t") + 1)
-    if first is None:
+    found = [m.end() - 1 for m in _TAB_INDENT.finditer(text)]
+    if not found:
         return []
+    count = len(found)
+    first = (text.count("\n", 0, found[0]) + 1, found[0] - (text.rfind("\n", 0, found[0]) + 1) + 1)
     more = f" ({count} lines in this file)" if count > 1 else ""
     message = (
         f"tab character in indentation{more}; YAML indentation must use spaces. "
