@@ -277,14 +277,17 @@ def _if(ev: _Evaluator, node: Call) -> Value:
 def _coalesce(ev: _Evaluator, node: Call) -> Value:
     a, b = ev.args(node)
     sa, sb = a.to_str(), b.to_str()
-    return Value.string(map_unique(lambda x, y: x if x != "" else y, [sa, sb], "object"))
+    return Value.string(np.where(np.asarray(sa != "", dtype=bool), sa, sb))
 
 
 def _concat(ev: _Evaluator, node: Call) -> Value:
     parts = [v.to_str() for v in ev.args(node)]
     if not parts:
         return Value.string("")
-    return Value.string(map_unique(lambda *s: "".join(s), parts, "object"))
+    out = parts[0]
+    for part in parts[1:]:
+        out = np.add(out, part, dtype=object)  # str + str, element by element
+    return Value.string(np.asarray(out, dtype=object))
 
 
 def _unary_num(fn: Callable[[Array], Array]) -> _Impl:

@@ -234,6 +234,10 @@ class Value:
         if kind == "datetime":
             return map_unique(days_text, [self.datetime_days()], "object")
         values = self.column.to_numpy(dtype=object)
+        missing = pd.isna(values)
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            # Text already: only the missing values need replacing.
+            return np.where(missing, "", values).astype(object)
         return map_unique(_scalar_text, [values], "object")
 
     def _cached(self, key: str, make: Callable[[], Array]) -> Array:
