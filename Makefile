@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 ODK := tests/odk
 ODK_STAMP := $(ODK)/node_modules/.installed-stamp
 
-.PHONY: demo test bench lint typecheck setup clean
+.PHONY: demo test bench lint typecheck setup clean codebooks
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ typecheck: $(STAMP)
 
 test: $(STAMP) $(ODK_STAMP) lint typecheck
 	$(BIN)/python -m pytest -n 2 -q
+
+codebooks: $(STAMP)
+	$(BIN)/python -m prisonsurvey.codebook.shipped codebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

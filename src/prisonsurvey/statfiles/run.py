@@ -1,0 +1,69 @@
+"""What ``prisonsurvey export data`` runs: from a survey project or from a data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from prisonsurvey.codebook.run import load_any_questionnaire
+from prisonsurvey.datafile import read_data_file
+from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.project import Project
+from prisonsurvey.questionnaire.model import Questionnaire
+from prisonsurvey.responses import Store, missing_kinds
+from prisonsurvey.statfiles.export import ExportResult, Format, export_data
+
+NO_DATA = "STF001"
+"""There is nothing to export (no data imported, or neither a project nor a data file)."""
+
+
+def repeats_of(q: Questionnaire) -> list[str]:
+    """Names of every repeat (roster) of the questionnaire, in document order."""
+    return [g.name for _, g in q.walk() if not hasattr(g, "holds_data") and g.is_repeat]
+
+
+def export_project_data(
+    project_dir: Path,
+    output: Path,
+    fmt: Format,
+    lang: str | None = None,
+    include_identifying: bool = False,
+    extra: pd.DataFrame | None = None,
+) -> ExportResult:
+    """Export a project's current responses: root table plus one file per repeat.
+
+    Raises:
+        InputError: The project is invalid or has no data.
+    """
+    project = Project.open(project_dir)
+    q = project.questionnaire
+    with Store.open(project, read_only=True) as store:
+        tables: dict[str | None, pd.DataFrame] = {None: store.responses(q.id)}
+        for repeat in repeats_of(q):
+            frame = store.responses(q.id, repeat)
+            if not frame.empty:
+                tables[repeat] = frame
+    if tables[None].empty:
+        raise InputError(
+            Issue(
+                NO_DATA,
+                "the project has no imported responses; run 'prisonsurvey import' first",
+                Location(str(project_dir)),
+            )
+        )
+    return export_data(q, tables, output, fmt, lang, include_identifying, extra, missing_kinds)
+
+
+def export_file_data(
+    questionnaire: str | Path,
+    data_file: Path,
+    output: Path,
+    fmt: Format,
+    lang: str | None = None,
+    include_identifying: bool = False,
+) -> ExportResult:
+    """Export a typed data file (one column per question) with the questionnaire's labels."""
+    q = load_any_questionnaire(questionnaire)
+    data = read_data_file(data_file)
+    return export_data(q, {None: data}, output, fmt, lang, include_identifying, None, missing_kinds)
