@@ -120,13 +120,27 @@ class CheckContext:
         join = sorted(c for c in wanted if c in root.columns and c not in table.columns)
         if not join:
             return table
-        key = table["_root_key"] if "_root_key" in table.columns else table["_parent_key"]
-        pos = pd.Index(root["_key"]).get_indexer(key)
+        pos = self.root_positions(table)
         valid = pos >= 0
         picked = root[join].iloc[np.where(valid, pos, 0)].reset_index(drop=True)
         if not valid.all():
             picked = picked.mask(np.repeat(~valid[:, None], len(join), axis=1))
         return pd.concat([table, picked.set_axis(table.index)], axis=1)
+
+    def root_positions(self, table: pd.DataFrame) -> np.ndarray:
+        """For each row of a repeat table, the position of its submission in the root (-1: none).
+
+        The first root row of a key wins when a key appears twice.
+        """
+        root = self.tables[None]
+        if "_key" not in root.columns or "_parent_key" not in table.columns:
+            return np.full(len(table), -1)
+        key = table["_root_key"] if "_root_key" in table.columns else table["_parent_key"]
+        first = ~root["_key"].duplicated().to_numpy()
+        index = pd.Index(root["_key"][first])
+        where = np.flatnonzero(first)
+        pos = index.get_indexer(key)
+        return np.where(pos >= 0, where[np.maximum(pos, 0)], -1)
 
     def rules(self) -> list[tuple[Rule, Expr]]:
         """Consistency rules that apply to this questionnaire, with their parsed expression."""

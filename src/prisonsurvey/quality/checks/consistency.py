@@ -66,8 +66,7 @@ def _interview_day(ctx: CheckContext, table: str | None) -> pd.Series:
         return end.fillna(fallback)
     root = ctx.root
     if table is not None and end_col in root.columns and "_parent_key" in df.columns:
-        key = df["_root_key"] if "_root_key" in df.columns else df["_parent_key"]
-        pos = pd.Index(root["_key"]).get_indexer(key)
+        pos = ctx.root_positions(df)
         ends = pd.to_datetime(root[end_col], errors="coerce").dt.normalize().to_numpy()
         picked = pd.Series(np.where(pos >= 0, ends[np.maximum(pos, 0)], np.datetime64("NaT")))
         return picked.fillna(fallback).set_axis(df.index)

@@ -58,6 +58,7 @@ def progress_table(ctx: CheckContext) -> pd.DataFrame:
     table["share_of_target"] = (
         table["completed"].astype("Float64") / table["target"].astype("Float64")
     ).round(4)
+    ctx.extra_tables["progress"] = table
     return table
 
 
@@ -70,7 +71,6 @@ def progress_table(ctx: CheckContext) -> pd.DataFrame:
 def progress_behind(ctx: CheckContext) -> pd.DataFrame:
     """Facilities with fewer completed interviews than expected by now."""
     table = progress_table(ctx)
-    ctx.extra_tables["progress"] = table
     tol = ctx.config.thresholds.progress_tolerance
     expected = table["expected_by_now"].astype("Float64")
     behind = (table["completed"] < expected * (1 - tol)).fillna(False).to_numpy(dtype=bool)
