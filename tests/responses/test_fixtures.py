@@ -178,3 +178,28 @@ def test_constraint_violations_are_imported_for_quality_checks(project: Project)
     assert root["age"].tolist() == [15]
     kinds = missing_kinds(harness_questionnaire(), root)
     assert kinds.loc[0, "region"] == "unanswered" and kinds.loc[0, "services_other"] == "skipped"
+
+
+def test_questionnaire_imported_from_the_xlsform_reads_the_same(tmp_path: Path) -> None:
+    from prisonsurvey.project import init_project
+    from prisonsurvey.xlsform.importer import import_xlsform
+
+    from .conftest import make_project
+
+    import_xlsform(FIXTURES / "harness_form.xlsx", tmp_path / "form")
+    project = init_project(
+        tmp_path / "x", instrument="prison_harness@1.0.0", questionnaire_path=str(tmp_path / "form")
+    )
+    text = (project.root / "survey.yaml").read_text()
+    (project.root / "survey.yaml").write_text(
+        text.replace("  version: 1.0.0\n", "  version: 1.0.0\n  form_versions: ['2024061501']\n")
+    )
+    project = Project.open(project.root)
+    exports = (["central/prison_harness.csv.zip"], ["kobo/prison_harness.English_en.xlsx"])
+    for n, files in enumerate(exports):
+        theirs = _import(make_project(tmp_path / f"hand{n}"), files)
+        ours = _import(project, files)
+        for a, b in zip(theirs, ours, strict=True):
+            pd.testing.assert_frame_equal(_question_columns(a), _question_columns(b))
+        project = Project.open(project.root)
+        (project.store_path).unlink()
