@@ -85,6 +85,14 @@ class IndCode(StrEnum):
     """An expression refers to a question inside a repeat outside ``count()``/``sum()``."""
     NOT_A_CONDITION = "IND014"
     """A universe or proportion numerator is not a true/false condition."""
+    EXTERNAL_DENOMINATOR = "IND015"
+    """``denominator_external`` names no declared parameter, or is used with the wrong kind."""
+    BAD_PARAMETER = "IND016"
+    """A ``parameters`` declaration does not have the expected shape."""
+    MISSING_PARAMETER = "IND017"
+    """A parameter an indicator needs was given no value (or not a positive number)."""
+    BAD_RANGE = "IND018"
+    """``plausible_range`` is not two increasing numbers."""
     UNKNOWN_BREAKDOWN = "IND020"
     """A breakdown is not a question of the questionnaire."""
     BAD_BREAKDOWN = "IND021"
@@ -151,8 +159,11 @@ _INDICATOR_KEYS = (
     "breakdowns",
     "reference",
     "unit",
+    "denominator_external",
+    "estimated",
+    "plausible_range",
 )
-_CATALOGUE_KEYS = ("instrument", "default_breakdowns", "indicators")
+_CATALOGUE_KEYS = ("instrument", "default_breakdowns", "parameters", "indicators")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _BOOLEAN_FUNCTIONS = frozenset(
     {
@@ -191,6 +202,30 @@ class ResolvedExpressions(_Frozen):
     denominator: str | None = None
     variable: str | None = None
     universe: str
+    estimated: str | None = None
+
+
+class CatalogueParameter(_Frozen):
+    """A value an indicator needs that the responses do not hold (such as the national population).
+
+    Attributes:
+        name: Name the indicators refer to in ``denominator_external``.
+        description: What value to give, per language.
+        file: Catalogue file declaring it.
+        line: Line of the declaration (1-based).
+        column: Column of the declaration (1-based).
+    """
+
+    name: str
+    description: Text = Field(default_factory=dict)
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def location(self) -> Location:
+        """Where the parameter is declared."""
+        return Location(self.file, self.line, self.column)
 
 
 class Indicator(_Frozen):
@@ -209,6 +244,13 @@ class Indicator(_Frozen):
         breakdowns: Variables whose categories define the domains it is published for.
         reference: The standards and instruments it follows.
         unit: How the estimate is shown (a key of :data:`UNIT_SCALES`).
+        denominator_external: Ratio and rate: a catalogue parameter used as the denominator
+            instead of an expression (e.g. the national population of a rate per 100,000); its
+            value is given when tabulating.
+        estimated: Condition marking the rows whose figures are (partly) estimated; counted and
+            named in the tables' notes.
+        plausible_range: ``(low, high)`` in the indicator's unit; values outside are warned
+            about, for every unit and for every published figure.
         resolved: The expressions with choice names as codes, filled when the catalogue is
             loaded against a questionnaire; needed to evaluate the indicator.
     """
@@ -224,6 +266,9 @@ class Indicator(_Frozen):
     breakdowns: tuple[str, ...] = ()
     reference: str | None = None
     unit: str = "percent"
+    denominator_external: str | None = None
+    estimated: str | None = None
+    plausible_range: tuple[float, float] | None = None
     resolved: ResolvedExpressions | None = None
 
     @property
@@ -233,8 +278,14 @@ class Indicator(_Frozen):
 
     def expressions(self) -> dict[str, str]:
         """The expressions as written, by role (``numerator``, ..., ``universe``)."""
-        out = {role: getattr(self, role) for role in _ROLES[self.kind]}
+        out = {
+            role: getattr(self, role)
+            for role in _ROLES[self.kind]
+            if getattr(self, role) is not None
+        }
         out["universe"] = self.universe
+        if self.estimated is not None:
+            out["estimated"] = self.estimated
         return out
 
 
@@ -244,10 +295,12 @@ class IndicatorCatalogue(_Frozen):
     Attributes:
         instrument: Id of the instrument the expressions refer to.
         indicators: The indicators in publication order.
+        parameters: Values the indicators need from outside the responses.
     """
 
     instrument: str
     indicators: tuple[Indicator, ...] = ()
+    parameters: tuple[CatalogueParameter, ...] = ()
 
     def ids(self) -> list[str]:
         """The indicator ids in order."""
@@ -349,6 +402,7 @@ class _Checker:
         self.q = questionnaire
         self.variables = variables_of(questionnaire)
         self.issues = Issues()
+        self.parameters: dict[str, CatalogueParameter] = {}
 
     def add(
         self,
@@ -397,6 +451,7 @@ class _Checker:
                 self.at(("instrument",)),
             )
         defaults = self.breakdowns(data.get("default_breakdowns", []), ("default_breakdowns",))
+        self.parameters = self.declared_parameters(data.get("parameters"))
         entries = data.get("indicators")
         if not isinstance(entries, list) or not entries:
             self.add(
@@ -413,7 +468,51 @@ class _Checker:
                 indicators.append(ind)
         if self.issues.has_errors:
             return None
-        return IndicatorCatalogue(instrument=self.q.id, indicators=tuple(indicators))
+        return IndicatorCatalogue(
+            instrument=self.q.id,
+            indicators=tuple(indicators),
+            parameters=tuple(self.parameters.values()),
+        )
+
+    def declared_parameters(self, value: Any) -> dict[str, CatalogueParameter]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.add(
+                IndCode.BAD_PARAMETER,
+                "'parameters' must map each parameter name to its description, e.g. "
+                f"national_population: {{description: {{{self.q.default_language}: ...}}}}",
+                self.at(("parameters",)),
+            )
+            return {}
+        out: dict[str, CatalogueParameter] = {}
+        for name, spec in value.items():
+            path: YamlPath = ("parameters", name)
+            where = self.at(path, key=True)
+            if not isinstance(name, str) or not _ID.match(name):
+                self.add(
+                    IndCode.BAD_PARAMETER,
+                    f"parameter name '{name}' must be snake_case of at most 32 characters",
+                    where,
+                )
+                continue
+            if not isinstance(spec, dict):
+                self.add(
+                    IndCode.BAD_PARAMETER,
+                    f"parameter '{name}' must be a mapping with a 'description'",
+                    self.at(path),
+                )
+                continue
+            self.unknown_keys(spec, ("description",), path)
+            description = self.text(spec, "description", path, f"parameter '{name}'", required=True)
+            out[name] = CatalogueParameter(
+                name=name,
+                description=description,
+                file=where.file,
+                line=where.line,
+                column=where.column if isinstance(where.column, int) else None,
+            )
+        return out
 
     def indicator(
         self,
@@ -445,7 +544,9 @@ class _Checker:
             if "breakdowns" in entry
             else defaults
         )
-        resolved = self.expressions(entry, kind, path, label)
+        external = self.external(entry, kind, path, label)
+        plausible = self.plausible(entry.get("plausible_range"), path, label)
+        resolved = self.expressions(entry, kind, path, label, external=external is not None)
         if len(self.issues.errors) > errors_before or kind is None or ind_id is None:
             return None
         assert resolved is not None
@@ -461,8 +562,64 @@ class _Checker:
             breakdowns=breakdowns,
             reference=reference if isinstance(reference, str) else None,
             unit=unit,
+            denominator_external=external,
+            estimated=entry.get("estimated"),
+            plausible_range=plausible,
             resolved=resolved,
         )
+
+    def external(
+        self, entry: dict[str, Any], kind: IndicatorKind | None, path: YamlPath, label: str
+    ) -> str | None:
+        value = entry.get("denominator_external")
+        if value is None:
+            return None
+        where = self.at((*path, "denominator_external"))
+        if kind not in (IndicatorKind.RATIO, IndicatorKind.RATE):
+            self.add(
+                IndCode.EXTERNAL_DENOMINATOR,
+                f"{label}: only a ratio or a rate has a denominator; remove "
+                "'denominator_external' or make the kind ratio or rate",
+                where,
+            )
+            return None
+        if "denominator" in entry:
+            self.add(
+                IndCode.EXTERNAL_DENOMINATOR,
+                f"{label}: give either 'denominator' or 'denominator_external', not both",
+                where,
+            )
+            return None
+        if value not in self.parameters:
+            declared = list(self.parameters)
+            self.add(
+                IndCode.EXTERNAL_DENOMINATOR,
+                f"{label}: '{value}' is not a declared parameter"
+                f"{_suggest(str(value), declared)}; declare it under 'parameters:' "
+                f"(declared: {', '.join(declared) or 'none'})",
+                where,
+            )
+            return None
+        return str(value)
+
+    def plausible(self, value: Any, path: YamlPath, label: str) -> tuple[float, float] | None:
+        if value is None:
+            return None
+        ok = (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+            and value[0] < value[1]
+        )
+        if not ok:
+            self.add(
+                IndCode.BAD_RANGE,
+                f"{label}: 'plausible_range' must be [low, high] with low < high, in the "
+                "indicator's unit, e.g. [20, 1000]",
+                self.at((*path, "plausible_range")),
+            )
+            return None
+        return float(value[0]), float(value[1])
 
     def ident(self, value: Any, path: YamlPath, seen: dict[str, Location]) -> str | None:
         if value is None:
@@ -611,12 +768,18 @@ class _Checker:
         kind: IndicatorKind | None,
         path: YamlPath,
         label: str,
+        *,
+        external: bool = False,
     ) -> ResolvedExpressions | None:
         needed = (*_ROLES[kind], "universe") if kind is not None else ("universe",)
+        if external:
+            needed = tuple(r for r in needed if r != "denominator")
         out: dict[str, str] = {}
-        for role in _EXPRESSION_KEYS:
+        for role in (*_EXPRESSION_KEYS, "estimated"):
             source = entry.get(role)
-            if role not in needed:
+            if role == "estimated" and source is None:
+                continue
+            if role not in needed and role != "estimated":
                 if source is not None and kind is not None:
                     self.add(
                         IndCode.UNUSED_EXPRESSION,
@@ -640,7 +803,9 @@ class _Checker:
                     self.at((*path, role)),
                 )
                 continue
-            condition = role == "universe" or kind is IndicatorKind.PROPORTION
+            condition = role in ("universe", "estimated") or (
+                kind is IndicatorKind.PROPORTION and role == "numerator"
+            )
             text = self.expression(source, (*path, role), label, role, condition)
             if text is not None:
                 out[role] = text
@@ -852,8 +1017,81 @@ def evaluate_indicator_denominator(indicator: Indicator, data: pd.DataFrame) -> 
         ExpressionError: A column the expressions need is missing from ``data`` (EXP010).
     """
     universe = _as_bool(evaluate(_compiled(indicator, "universe"), data))
+    if indicator.denominator_external is not None:
+        raise UsageError(
+            f"indicator '{indicator.id}' divides by the parameter "
+            f"'{indicator.denominator_external}', not by a column; divide the numerator total "
+            "by the parameter's value (see parameter_values())"
+        )
     if indicator.kind in (IndicatorKind.RATIO, IndicatorKind.RATE):
         values = _as_float(evaluate(_compiled(indicator, "denominator"), data))
     else:
         values = pd.Series(1.0, index=data.index, dtype=np.float64)
     return values.where(universe)
+
+
+def evaluate_indicator_estimated(indicator: Indicator, data: pd.DataFrame) -> pd.Series:
+    """Whether each row's figures for ``indicator`` are (partly) estimated.
+
+    Args:
+        indicator: An indicator of a catalogue loaded with :func:`load_indicators`.
+        data: Responses, one column per question.
+
+    Returns:
+        Boolean series indexed like ``data``; all false when the indicator has no ``estimated``
+        condition.
+
+    Raises:
+        UsageError: The indicator was not loaded against a questionnaire.
+        ExpressionError: A column the condition needs is missing from ``data`` (EXP010).
+    """
+    if indicator.estimated is None:
+        return pd.Series(False, index=data.index, dtype=bool)
+    return _as_bool(evaluate(_compiled(indicator, "estimated"), data))
+
+
+def parameter_values(
+    catalogue: IndicatorCatalogue,
+    given: Mapping[str, float],
+    indicator_ids: list[str] | tuple[str, ...] = (),
+) -> dict[str, float]:
+    """Check that every parameter the chosen indicators divide by has a positive value.
+
+    Args:
+        catalogue: A loaded catalogue.
+        given: Values by parameter name (e.g. from ``--param national_population=4850000``).
+        indicator_ids: The indicators to be computed (all when empty).
+
+    Returns:
+        The values of the parameters the chosen indicators need.
+
+    Raises:
+        InputError: A needed parameter has no value or a value that is not a positive number
+            (IND017, located at its declaration in the catalogue).
+    """
+    declared = {p.name: p for p in catalogue.parameters}
+    chosen = [catalogue.get(i) for i in indicator_ids] if indicator_ids else catalogue.indicators
+    needed = dict.fromkeys(
+        i.denominator_external for i in chosen if i.denominator_external is not None
+    )
+    issues = Issues()
+    out: dict[str, float] = {}
+    for name in needed:
+        param = declared[name]
+        users = ", ".join(i.id for i in chosen if i.denominator_external == name)
+        value = given.get(name)
+        if value is None or not np.isfinite(value) or value <= 0:
+            what = "has no value" if value is None else f"is {value}, not a positive number"
+            issues.add(
+                Issue(
+                    IndCode.MISSING_PARAMETER.value,
+                    f"parameter '{name}' {what}; the indicators {users} divide by it: give "
+                    f"its value when tabulating, e.g. --param {name}=N",
+                    param.location,
+                )
+            )
+            continue
+        out[name] = float(value)
+    if issues:
+        raise InputError(issues)
+    return out
