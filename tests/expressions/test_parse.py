@@ -135,3 +135,22 @@ def test_to_xpath_string_with_both_quotes():
     e = String('it\'s "x"')
     text = to_xpath(e)
     assert text.startswith("concat(")
+
+
+def test_depth_limit_keeps_every_back_end_safe():
+    import pandas as pd
+
+    from prisonsurvey.questionnaire.expressions import evaluate, to_words
+    from prisonsurvey.questionnaire.expressions.parser import MAX_DEPTH
+
+    longest = " or ".join(f"${{a}} = {i}" for i in range(MAX_DEPTH - 1))
+    expr = parse(longest)
+    assert parse(to_xpath(expr)) == expr
+    assert evaluate(expr, pd.DataFrame({"a": [1, 9999]})).tolist() == [True, False]
+    assert to_words(expr, "en", label=str).startswith("a is 0, 1, 2")
+    nested = "-(" * (MAX_DEPTH - 1) + "1" + ")" * (MAX_DEPTH - 1)
+    assert evaluate(parse(nested), pd.DataFrame({"a": [1]})).tolist() == [-1.0]
+    for source in (longest + " or ${a} = 1 or ${a} = 2", "(" * 3000 + "1" + ")" * 3000):
+        with pytest.raises(ExpressionError) as info:
+            parse(source)
+        assert info.value.code == "EXP006"

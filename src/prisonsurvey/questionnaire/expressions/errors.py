@@ -12,6 +12,7 @@ CODES: dict[str, str] = {
     "EXP003": "wrong number of arguments",
     "EXP004": "unknown function",
     "EXP005": "empty expression",
+    "EXP006": "expression nested too deeply",
     "EXP010": "unknown reference",
     "EXP011": "selected()/count-selected() on a question that is not select_multiple",
     "EXP012": "unknown choice",

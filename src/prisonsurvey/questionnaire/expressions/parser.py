@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from prisonsurvey.questionnaire.expressions.ast import (
+    PRECEDENCE,
     BinOp,
     Call,
     Current,
@@ -38,6 +39,10 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+MAX_DEPTH = 150
+"""Deepest syntax tree accepted (a chain of 150 ``or`` is 150 deep), so that every back end
+can walk it recursively."""
+
 _EXPONENT = re.compile(r"[eE][+-]?\d+")
 _REF_NAME = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 
@@ -115,12 +120,6 @@ def tokenize(source: str) -> list[Token]:
     return tokens
 
 
-_EQUALITY = ("=", "!=")
-_RELATIONAL = ("<", "<=", ">", ">=")
-_ADDITIVE = ("+", "-")
-_MULTIPLICATIVE = ("*", "div", "mod")
-
-
 class _Parser:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -145,17 +144,10 @@ class _Parser:
             "EXP001", f"unexpected '{tok.text}': expected {expected}", tok.offset
         )
 
-    def is_operator(self, ops: tuple[str, ...]) -> bool:
-        tok = self.tok
-        if tok.kind == "op":
-            return tok.text in ops
-        # 'and', 'or', 'div', 'mod' are operators only where an operator may stand.
-        return tok.kind == "name" and tok.text in ops
-
     def parse(self) -> Expr:
         if self.tok.kind == "eof":
             raise ExpressionError("EXP005", "the expression is empty", 0)
-        expr = self.binary(0)
+        expr = self.binary()
         if self.tok.kind != "eof":
             tok = self.tok
             if tok.kind == "rparen":
@@ -163,25 +155,26 @@ class _Parser:
             raise self.error(tok, "an operator such as 'and', 'or', '=' or the end")
         return expr
 
-    _LEVELS: tuple[tuple[str, ...], ...] = (
-        ("or",),
-        ("and",),
-        _EQUALITY,
-        _RELATIONAL,
-        _ADDITIVE,
-        _MULTIPLICATIVE,
-    )
+    def operator(self) -> str | None:
+        """The binary operator at the current token, if one stands there."""
+        tok = self.tok
+        if tok.kind == "op" and tok.text in PRECEDENCE:
+            return tok.text
+        # 'and', 'or', 'div', 'mod' are operators only where an operator may stand.
+        if tok.kind == "name" and tok.text in PRECEDENCE:
+            return tok.text
+        return None
 
-    def binary(self, level: int) -> Expr:
-        if level == len(self._LEVELS):
-            return self.unary()
-        ops = self._LEVELS[level]
-        left = self.binary(level + 1)
-        while self.is_operator(ops):
-            op = self.advance().text
-            right = self.binary(level + 1)
+    def binary(self, min_precedence: int = 1) -> Expr:
+        """Precedence climbing: one call per operator, all operators left-associative."""
+        left = self.unary()
+        while True:
+            op = self.operator()
+            if op is None or PRECEDENCE[op] < min_precedence:
+                return left
+            self.advance()
+            right = self.binary(PRECEDENCE[op] + 1)
             left = BinOp(op, left, right, offset=left.offset)
-        return left
 
     def unary(self) -> Expr:
         tok = self.tok
@@ -201,7 +194,7 @@ class _Parser:
         if tok.kind == "dot":
             return Current(offset=tok.offset)
         if tok.kind == "lparen":
-            inner = self.binary(0)
+            inner = self.binary()
             if self.tok.kind != "rparen":
                 raise ExpressionError(
                     "EXP001",
@@ -222,7 +215,7 @@ class _Parser:
         args: list[Expr] = []
         if self.tok.kind != "rparen":
             while True:
-                args.append(self.binary(0))
+                args.append(self.binary())
                 if self.tok.kind == "comma":
                     self.advance()
                     continue
@@ -249,5 +242,29 @@ def parse(source: str) -> Expr:
 
     Raises:
         ExpressionError: The text is not a valid expression; ``offset`` points at the problem.
+            EXP006 when it is nested deeper than :data:`MAX_DEPTH`.
     """
-    return _Parser(source).parse()
+    try:
+        expr = _Parser(source).parse()
+    except RecursionError:
+        raise ExpressionError(
+            "EXP006", "the expression is nested too deeply; split it into calculations", 0
+        ) from None
+    if _depth(expr) > MAX_DEPTH:
+        raise ExpressionError(
+            "EXP006",
+            f"the expression has more than {MAX_DEPTH} levels of operators; split it into "
+            "calculations",
+            0,
+        )
+    return expr
+
+
+def _depth(expr: Expr) -> int:
+    deepest = 0
+    stack = [(expr, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children())
+    return deepest
