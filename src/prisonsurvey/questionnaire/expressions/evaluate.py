@@ -12,8 +12,7 @@ agree on everything a questionnaire normally writes:
   1970-01-01 (a time of day adds a fraction), so ``${d} <= today()`` and ``${d1} < ${d2}``
   work.
 - Arithmetic on a missing value gives NaN; division by zero gives infinity; ``int()``
-  truncates toward zero; ``round()`` rounds half away from zero (as Web Forms; JavaRosa rounds
-  -2.5 to -2).
+  truncates toward zero; ``round()`` rounds half away from zero.
 - ``selected(${x}, v)`` splits the answer on spaces; like both engines, an empty answer holds
   one empty item, so only ``selected(${x}, '')`` is true for it.
 
@@ -26,6 +25,11 @@ Where the engines differ, or where one row per respondent cannot say what a form
   otherwise 1 for a non-blank value and 0 for a blank one. ``sum(${x})`` is the number in
   ``x``. ``jr:choice-name(v, ...)`` is ``v`` as text (the table holds no choice labels).
 - ``now()`` is the start of ``today`` when ``today`` is given.
+- Elsewhere Web Forms is followed where JavaRosa differs: JavaRosa rounds -2.5 to -2, reads
+  neither the ISO date text of a text question nor ``'1e3'`` as a number, skips empty answers
+  in ``sum()``, ``min()`` and ``max()`` (Web Forms: NaN) and writes NaN as 'NaN' (Web
+  Forms: ''). A column of ISO date texts is read as dates, as both engines read a date
+  question.
 
 Results: logical expressions give a boolean Series (never NA), numeric ones float64, text
 ones object (str), dates datetime64. The index is the DataFrame's.
