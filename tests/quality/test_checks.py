@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from prisonsurvey.quality import QualityConfig, QualityReport, Rule, Thresholds, run_checks
+from prisonsurvey.errors import InputError
+from prisonsurvey.quality import (
+    QualityConfig,
+    QualityReport,
+    Rule,
+    Thresholds,
+    audit_minutes,
+    read_audit,
+    run_checks,
+)
 from prisonsurvey.quality.stats import benjamini_hochberg
 from prisonsurvey.questionnaire.model import (
     Choice,
@@ -235,3 +246,31 @@ def test_empty_data() -> None:
     report = run_checks(_q(), pd.DataFrame(), QualityConfig(), today=TODAY)
     assert report.findings.empty
     assert report.summary["submissions"] == 0
+
+
+def test_audit_log_time_replaces_clock_time(tmp_path: Path) -> None:
+    root = _root(10)
+    root.loc[2, "end"] = root.loc[2, "start"] + pd.Timedelta(hours=9)  # form left open
+    t0 = 1_772_442_000_000  # milliseconds
+    lines = ["instance ID,event,node,start,end"]
+    lines += [
+        f"uuid:0001,question,/data/k{i},{t0 + i * 60_000},{t0 + (i + 1) * 60_000}" for i in range(4)
+    ]
+    lines += ["uuid:0001,form exit,,1,", "uuid:0002,question,/data/k1,0,2400000"]
+    with zipfile.ZipFile(tmp_path / "export.csv.zip", "w") as zf:
+        zf.writestr("mini.csv", "KEY\n")
+        zf.writestr("mini - audit.csv", "\n".join(lines) + "\n")
+    events = read_audit([tmp_path / "export.csv.zip"])
+    assert audit_minutes(events).to_dict() == {"uuid:0001": 4.0, "uuid:0002": 40.0}
+    cfg = QualityConfig(checks=("duration_short", "duration_long"))
+    assert _hits(run_checks(_q(), root, cfg, today=TODAY)) == [("duration_long", "uuid:0002")]
+    report = run_checks(_q(), root, cfg, today=TODAY, audit=events)
+    assert _hits(report) == [("duration_short", "uuid:0001")]
+    assert report.findings["value"].tolist() == ["4"]
+
+
+def test_audit_log_without_submission_id(tmp_path: Path) -> None:
+    (tmp_path / "audit.csv").write_text("event,node,start,end\nquestion,/a,1,2\n")
+    with pytest.raises(InputError) as err:
+        read_audit([tmp_path / "audit.csv"])
+    assert err.value.issues.codes() == ["QC021"]

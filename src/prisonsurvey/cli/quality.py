@@ -29,6 +29,10 @@ def check(
     fail_on: Annotated[
         str, typer.Option(help="Exit 1 when findings this severe exist: error|warning|info|never.")
     ] = "error",
+    audit: Annotated[
+        list[Path] | None,
+        typer.Option(help="Form audit logs (Central export zip or audit CSV); repeatable."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Run the quality checks on the project's data and report the findings.
@@ -37,6 +41,7 @@ def check(
     """
     from prisonsurvey.project import Project
     from prisonsurvey.quality import (
+        read_audit,
         run_checks,
         write_findings_csv,
         write_findings_json,
@@ -47,7 +52,8 @@ def check(
         typer.echo(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_ON)}", err=True)
         raise typer.Exit(2)
     try:
-        report = run_checks(Project.open(project_dir))
+        events = read_audit(audit) if audit else None
+        report = run_checks(Project.open(project_dir), audit=events)
     except InputError as err:
         raise fail_on_input_error(err, as_json) from None
     written: list[Path] = []

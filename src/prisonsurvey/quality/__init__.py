@@ -15,6 +15,7 @@ family in :mod:`prisonsurvey.quality.checks`; which run and their thresholds com
 ``quality:`` section of ``survey.yaml`` (:mod:`prisonsurvey.quality.config`).
 """
 
+from prisonsurvey.quality.audit import audit_minutes, read_audit
 from prisonsurvey.quality.config import DEFAULT_RULES, QualityConfig, Rule, Thresholds
 from prisonsurvey.quality.findings import COLUMNS, SEVERITIES
 from prisonsurvey.quality.registry import CHECKS, Check, check, registered
@@ -31,7 +32,9 @@ __all__ = [
     "QualityReport",
     "Rule",
     "Thresholds",
+    "audit_minutes",
     "check",
+    "read_audit",
     "registered",
     "run_checks",
     "write_findings_csv",

@@ -48,6 +48,7 @@ class CheckContext:
         notes: What could not be checked and why (shown in the report).
         extra_tables: Summary tables the checks produce (rates, progress...), by name.
         cache: Intermediate results checks of one family share.
+        audit: Form audit log events (see :mod:`prisonsurvey.quality.audit`), if any.
     """
 
     questionnaire: Questionnaire
@@ -57,6 +58,7 @@ class CheckContext:
     notes: list[str] = field(default_factory=list)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     cache: dict[str, object] = field(default_factory=dict)
+    audit: pd.DataFrame | None = None
     _relevance: dict[tuple[str | None, str], np.ndarray] = field(default_factory=dict)
 
     @classmethod

@@ -131,6 +131,7 @@ def run_checks(
     config: QualityConfig | None = None,
     *,
     today: dt.date | None = None,
+    audit: pd.DataFrame | None = None,
 ) -> QualityReport:
     """Run the quality checks on survey data.
 
@@ -143,6 +144,8 @@ def run_checks(
         config: Settings; by default the project's ``quality:`` section or the defaults.
         today: The day ``today()`` means and progress is measured at; by default the day the
             last interview ended.
+        audit: Form audit log events (:func:`~prisonsurvey.quality.audit.read_audit`); the
+            timing checks then use the time spent on questions.
 
     Returns:
         The findings, summary and summary tables.
@@ -172,6 +175,7 @@ def run_checks(
     ctx = CheckContext.build(questionnaire, tables, config, today)
     if targets is not None:
         ctx.cache["targets"] = targets
+    ctx.audit = audit
     parts = []
     for entry in checks:
         found = entry.run(ctx)

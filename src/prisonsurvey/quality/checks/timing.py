@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.quality.audit import minutes_for
 from prisonsurvey.quality.context import CheckContext
 from prisonsurvey.quality.findings import ROOT, as_text, empty_findings, frame
 from prisonsurvey.quality.registry import check
@@ -23,12 +24,20 @@ def _times(ctx: CheckContext) -> tuple[pd.Series, pd.Series] | None:
 
 
 def minutes(ctx: CheckContext) -> pd.Series | None:
-    """Length of each interview in minutes (``None`` when start or end is not recorded)."""
-    times = _times(ctx)
+    """Length of each interview in minutes (``None`` when it cannot be known).
+
+    The time spent on question screens from the audit log when the submission has one, else
+    ``end - start``.
+    """
+    audit = minutes_for(ctx.keys(None), ctx.audit)
+    times = _times(ctx) if np.isnan(audit).any() else None
     if times is None:
-        return None
+        if np.isnan(audit).all():
+            return None
+        return pd.Series(audit)
     start, end = times
-    return (end - start).dt.total_seconds() / 60.0
+    clock = ((end - start).dt.total_seconds() / 60.0).to_numpy(dtype=float)
+    return pd.Series(np.where(np.isnan(audit), clock, audit))
 
 
 def _flag(
