@@ -339,3 +339,16 @@ def test_reading_an_empty_project_says_what_to_do(project: Project) -> None:
     import_files(project, [ZIP])
     with Store.open(project, read_only=True) as store:
         assert len(store.responses("prison_harness")) == 3
+
+
+def test_kobo_validation_status_not_approved_is_rejected(project: Project, tmp_path: Path) -> None:
+    src = (FIXTURES / "kobo/prison_harness.xml.csv").read_text(encoding="utf-8")
+    lines = src.split("\r\n")
+    lines[1] = lines[1].replace('"2024-06-15T12:00:00";""', '"2024-06-15T12:00:00";"Not Approved"')
+    path = tmp_path / "kobo.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    import_files(project, [path])
+    with Store.open(project) as store:
+        assert len(store.responses("prison_harness")) == 2
+        every = store.responses("prison_harness", include_rejected=True).set_index("_key")
+    assert every.loc[R1, "_review_state"] == "rejected"

@@ -33,7 +33,11 @@ KOBO_REVIEW = {
     "validation_status_approved": "approved",
     "validation_status_not_approved": "rejected",
     "validation_status_on_hold": "hasIssues",
+    "Approved": "approved",
+    "Not Approved": "rejected",
+    "On Hold": "hasIssues",
 }
+"""KoBo validation statuses (uid or label) as Central review states."""
 
 PROBLEM_COLUMNS = ["pos", "column", "value", "code", "reason"]
 
