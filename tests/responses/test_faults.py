@@ -342,11 +342,11 @@ def test_reading_an_empty_project_says_what_to_do(project: Project) -> None:
 
 
 def test_kobo_validation_status_not_approved_is_rejected(project: Project, tmp_path: Path) -> None:
-    src = (FIXTURES / "kobo/prison_harness.xml.csv").read_text(encoding="utf-8")
+    src = (FIXTURES / "kobo/prison_harness.xml.csv").read_bytes().decode("utf-8")
     lines = src.split("\r\n")
     lines[1] = lines[1].replace('"2024-06-15T12:00:00";""', '"2024-06-15T12:00:00";"Not Approved"')
     path = tmp_path / "kobo.csv"
-    path.write_text("\r\n".join(lines), encoding="utf-8")
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
     import_files(project, [path])
     with Store.open(project) as store:
         assert len(store.responses("prison_harness")) == 2
