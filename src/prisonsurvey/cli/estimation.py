@@ -7,12 +7,78 @@ from typing import Annotated
 
 import typer
 
-from prisonsurvey.cli._output import fail_on_input_error, print_json
+from prisonsurvey.cli._output import fail_on_input_error, print_issues, print_json
 from prisonsurvey.errors import InputError, Issue, Location
 
 
 def _split(text: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in (text or "").split(",") if p.strip())
+
+
+def _parameters(items: list[str] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        try:
+            number = float(value.replace("_", ""))
+        except ValueError:
+            number = None
+        if not sep or not name.strip() or number is None:
+            raise InputError(
+                Issue(
+                    "EST002",
+                    f"--param '{item}' must be NAME=NUMBER, e.g. "
+                    "--param national_population=4850000",
+                    Location(),
+                )
+            )
+        out[name.strip()] = number
+    return out
+
+
+def _census(
+    data: Path | None,
+    instrument: Path | None,
+    by: str | None,
+    params: list[str] | None,
+    indicators: str | None,
+    output: Path | None,
+    fmt: str | None,
+    lang: str,
+    as_json: bool,
+) -> None:
+    from prisonsurvey.estimation.census_file import tabulate_census_file
+
+    try:
+        if data is None or instrument is None:
+            raise InputError(
+                Issue(
+                    "EST002",
+                    "--census needs the census DATA file and --instrument FOLDER (its catalogue)",
+                    Location(),
+                )
+            )
+        result = tabulate_census_file(
+            data,
+            instrument,
+            by=_split(by) if by is not None else None,
+            parameters=_parameters(params),
+            ids=_split(indicators),
+            output=output,
+            fmt=fmt,
+            lang=lang,
+        )
+    except InputError as err:
+        raise fail_on_input_error(err, as_json) from None
+    if as_json:
+        print_json(result.to_dict())
+        return
+    print_issues(result.issues)
+    if result.output is not None:
+        typer.echo(f"wrote {result.output}: {len(result.table)} figures")
+        return
+    shown = result.table.drop(columns=["unit"])
+    typer.echo(shown.to_string(index=False, max_rows=1000, float_format=lambda v: f"{v:.4g}"))
 
 
 def tabulate(
@@ -69,8 +135,26 @@ def tabulate(
     fmt: Annotated[str | None, typer.Option("--format", help="xlsx, csv, html or md.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Header language: en or es.")] = "en",
     as_json: Annotated[bool, typer.Option("--json", help="Print one record per estimate.")] = False,
+    census: Annotated[
+        bool,
+        typer.Option(
+            "--census",
+            help="DATA is a census (one row per facility): exact catalogue indicators of "
+            "--instrument, nationally and by breakdown, with data-quality notes and warnings.",
+        ),
+    ] = False,
+    params: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="Catalogue parameter NAME=VALUE (repeatable), --census."),
+    ] = None,
 ) -> None:
-    """Estimate means, totals, proportions, ratios or quantiles with design-based intervals."""
+    """Estimate means, totals, proportions, ratios or quantiles with design-based intervals.
+
+    With --census, compute an instrument's indicator catalogue exactly on census data instead.
+    """
+    if census:
+        _census(data, instrument, by, params, indicators, output, fmt, lang, as_json)
+        return
     from prisonsurvey.design.spec import DesignSpec
     from prisonsurvey.design.spec_file import load_design_spec
     from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file

@@ -39,6 +39,12 @@ LABELS: dict[str, dict[str, str]] = {
         "flagged": "Flagged: interpret with caution.",
         "suppressed": "Suppressed: too few respondents, too imprecise, or disclosive.",
         "source": "Design-based estimates; intervals use the design degrees of freedom.",
+        "numerator": "Numerator",
+        "denominator": "Denominator",
+        "n_missing": "Units without data",
+        "n_estimated": "Units with estimates",
+        "domain": "Breakdown",
+        "unit": "Unit",
     },
     "es": {
         "estimate": "Estimación",
@@ -60,6 +66,12 @@ LABELS: dict[str, dict[str, str]] = {
         "suppressed": "Suprimida: pocos casos, demasiado imprecisa o riesgo de divulgación.",
         "source": "Estimaciones basadas en el diseño; los intervalos usan los grados de "
         "libertad del diseño.",
+        "numerator": "Numerador",
+        "denominator": "Denominador",
+        "n_missing": "Unidades sin datos",
+        "n_estimated": "Unidades con estimaciones",
+        "domain": "Desagregación",
+        "unit": "Unidad",
     },
 }
 TABLE_COLUMNS = ("estimate", "ci_lower", "ci_upper", "se", "cv", "n", "status", "note")
@@ -83,15 +95,21 @@ class TableMeta:
         by: Domain columns.
         labels: Indicator labels by variable name.
         lang: Language of the headers (``en`` or ``es``).
+        columns: Value columns shown in each indicator's table (those present).
+        source: Footnote on how the figures were produced (the design-based note when empty).
     """
 
     title: str = "Estimates"
     by: tuple[str, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
     lang: str = "en"
+    columns: tuple[str, ...] = TABLE_COLUMNS
+    source: str = ""
 
     def text(self, key: str) -> str:
         """Header text in the table language."""
+        if key == "source" and self.source:
+            return self.source
         return LABELS.get(self.lang, LABELS["en"]).get(key, key)
 
 
@@ -151,7 +169,7 @@ def _columns(frame: pd.DataFrame, meta: TableMeta) -> list[str]:
     cols = [b for b in meta.by if b in frame]
     if frame["level"].notna().any():
         cols.append("level")
-    return cols + [c for c in TABLE_COLUMNS if c in frame]
+    return cols + [c for c in meta.columns if c in frame]
 
 
 def render_markdown(table: pd.DataFrame, meta: TableMeta) -> str:
@@ -209,7 +227,8 @@ def render_html(table: pd.DataFrame, meta: TableMeta) -> str:
 
 def _svg_chart(frame: pd.DataFrame, meta: TableMeta) -> str:
     rows = frame.to_dict("records")
-    vals = [r["ci_upper"] if _finite(r["ci_upper"]) else r["estimate"] for r in rows]
+    uppers = [r.get("ci_upper", np.nan) for r in rows]
+    vals = [u if _finite(u) else r["estimate"] for u, r in zip(uppers, rows, strict=True)]
     vals += [r["estimate"] for r in rows]
     finite = [float(v) for v in vals if _finite(v)]
     top = max([*finite, 0.0]) or 1.0
@@ -239,7 +258,7 @@ def _svg_chart(frame: pd.DataFrame, meta: TableMeta) -> str:
             f'<rect x="{left:.1f}" y="{y + 3}" width="{width:.1f}" height="{row_h - 8}" '
             f'fill="{fill}"/>'
         )
-        lo, hi = r["ci_lower"], r["ci_upper"]
+        lo, hi = r.get("ci_lower", np.nan), r.get("ci_upper", np.nan)
         if _finite(lo) and _finite(hi):
             xl = label_w + (float(lo) - bottom) / span * bar_w
             xh = label_w + (float(hi) - bottom) / span * bar_w
