@@ -210,11 +210,15 @@ def test_rules_on_a_repeat_see_the_submission() -> None:
     assert report.findings["table"].tolist() == ["kids"]
 
 
-def test_rule_with_unknown_question_is_a_note() -> None:
-    rule = Rule(id="bad", when="${nope} > 1", message="m")
-    report = _run(_root(10), "consistency", rules=[rule])
-    assert report.findings.empty
-    assert any("EXP010" in n for n in report.summary["notes"])
+def test_rule_with_unknown_question_or_table_is_bad_input() -> None:
+    rules = [
+        Rule(id="bad", when="${nope} > 1", message="m"),
+        Rule(id="where", when="${age} > 1", message="m", table="nowhere"),
+    ]
+    with pytest.raises(InputError) as err:
+        _run(_root(10), "consistency", rules=rules)
+    assert err.value.issues.codes() == ["QC003", "QC004"]
+    assert [i.location.column for i in err.value.issues] == ["quality.rules[0]", "quality.rules[1]"]
 
 
 def test_interviewer_effect_needs_more_than_chance() -> None:

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.errors import Issue, Location
 from prisonsurvey.quality.config import DEFAULT_RULES, QualityConfig, Rule
 from prisonsurvey.quality.findings import ROOT, as_text
 from prisonsurvey.questionnaire.compiled import CompiledQuestionnaire, compiled
@@ -25,7 +26,7 @@ from prisonsurvey.questionnaire.expressions import (
     references,
     resolve,
 )
-from prisonsurvey.questionnaire.model import Question, Questionnaire, QuestionType
+from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType
 
 Tables = dict[str | None, pd.DataFrame]
 """``None`` (one row per submission) and each repeat name to its typed table."""
@@ -155,13 +156,33 @@ class CheckContext:
         for rule in DEFAULT_RULES if given is None else given:
             try:
                 expr = resolve(parse(rule.when), self.cq.variables)
-            except ExpressionError as exc:
-                if given is None:
-                    continue  # a default rule about questions this questionnaire lacks
-                self.notes.append(f"rule {rule.id}: {exc.code} {exc.message}")
-                continue
+            except ExpressionError:
+                continue  # a default rule about questions this questionnaire lacks
             out.append((rule, expr))
         return out
+
+    def check_rules(self) -> list[Issue]:
+        """Problems with the rules written in ``quality.rules`` (QC003 expression, QC004 table)."""
+        issues: list[Issue] = []
+        repeats = {g.name for _, g in self.questionnaire.walk() if isinstance(g, Group)}
+        for i, rule in enumerate(self.config.rules or ()):
+            where = Location("survey.yaml", column=f"quality.rules[{i}]")
+            try:
+                resolve(parse(rule.when), self.cq.variables)
+            except ExpressionError as exc:
+                issues.append(
+                    Issue(
+                        "QC003",
+                        f"rule '{rule.id}': {exc.code} at character {exc.offset + 1}: "
+                        f"{exc.message}",
+                        where,
+                    )
+                )
+            if rule.table is not None and rule.table not in repeats:
+                issues.append(
+                    Issue("QC004", f"rule '{rule.id}': no repeat named '{rule.table}'", where)
+                )
+        return issues
 
     def evaluate(self, expr: Expr, table: str | None, current: str | None = None) -> pd.Series:
         """Evaluate ``expr`` on every row of ``table``.

@@ -151,7 +151,8 @@ def run_checks(
         The findings, summary and summary tables.
 
     Raises:
-        InputError: The settings name an unknown check or a targets file cannot be read.
+        InputError: The settings name an unknown check (QC001), a rule cannot be evaluated
+            (QC003, QC004) or a targets file cannot be read (QC010-QC012).
     """
     from prisonsurvey.quality.load import load_tables, read_targets
 
@@ -173,6 +174,9 @@ def run_checks(
     tables = _as_tables(data if data is not None else {})
     today = today or _default_today(tables[None], config)
     ctx = CheckContext.build(questionnaire, tables, config, today)
+    problems = ctx.check_rules()
+    if problems:
+        raise InputError(problems)
     if targets is not None:
         ctx.cache["targets"] = targets
     ctx.audit = audit
