@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,8 +121,23 @@ class _Problems:
         return pd.concat(self.parts, ignore_index=True)
 
 
+def _per_distinct(values: pd.Series, empty: pd.Series, parse: Any) -> pd.Series:
+    """Apply the vectorised ``parse`` to each distinct value once, then spread to the rows."""
+    rows, uniques = pd.factorize(values.mask(empty), use_na_sentinel=True)
+    parsed = parse(pd.Series(uniques, dtype=object))
+    spread = (
+        parsed.take(np.where(rows < 0, 0, rows))
+        if len(parsed)
+        else parsed.reindex(range(len(rows)))
+    )
+    spread = spread.reset_index(drop=True)
+    spread.index = values.index
+    result: pd.Series = spread.mask(rows < 0)
+    return result
+
+
 def _number(values: pd.Series, empty: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.mask(empty), errors="coerce")
+    return _per_distinct(values, empty, lambda u: pd.to_numeric(u, errors="coerce"))
 
 
 def _parse_multiple(
@@ -230,7 +246,9 @@ def type_question(
     elif t is QuestionType.SELECT_MULTIPLE:
         _type_select_multiple(q, question, values, empty, language, header, problems, out)
     elif t is QuestionType.DATE:
-        d = pd.to_datetime(values.mask(empty), format="ISO8601", errors="coerce")
+        d = _per_distinct(
+            values, empty, lambda u: pd.to_datetime(u, format="ISO8601", errors="coerce")
+        )
         problems.add(
             ~empty & d.isna(),
             values,
@@ -240,7 +258,11 @@ def type_question(
         )
         out[question.name] = _naive(d).dt.normalize()
     elif t is QuestionType.DATETIME:
-        d = pd.to_datetime(values.mask(empty), format="ISO8601", errors="coerce", utc=True)
+        d = _per_distinct(
+            values,
+            empty,
+            lambda u: pd.to_datetime(u, format="ISO8601", errors="coerce", utc=True),
+        )
         problems.add(
             ~empty & d.isna(),
             values,
