@@ -69,6 +69,16 @@ def catalogue_table(
     parts: list[pd.DataFrame] = []
     for ind_id in chosen:
         ind = catalogue.get(ind_id)
+        if ind.denominator_external is not None:
+            raise InputError(
+                Issue(
+                    CANNOT_EVALUATE,
+                    f"indicator '{ind_id}' divides by the parameter "
+                    f"'{ind.denominator_external}'; it is a census indicator: tabulate it with "
+                    "--census and give the parameter's value",
+                    Location(source),
+                )
+            )
         try:
             num, _ = evaluate_indicator_columns(ind, data)
             den = evaluate_indicator_denominator(ind, data)

@@ -546,7 +546,9 @@ class _Checker:
         )
         external = self.external(entry, kind, path, label)
         plausible = self.plausible(entry.get("plausible_range"), path, label)
-        resolved = self.expressions(entry, kind, path, label, external=external is not None)
+        resolved = self.expressions(
+            entry, kind, path, label, external="denominator_external" in entry
+        )
         if len(self.issues.errors) > errors_before or kind is None or ind_id is None:
             return None
         assert resolved is not None
