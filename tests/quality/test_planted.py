@@ -58,6 +58,12 @@ def test_interviewer_tables(report: QualityReport) -> None:
     assert effects.loc["food_enough", "q"] < 0.01
     rates = report.tables["nonresponse_by_interviewer"].set_index("interviewer")
     assert rates["dont_know_rate"].idxmax() == DK_INTERVIEWER
+    durations = report.tables["duration_by_interviewer"].set_index("interviewer")
+    assert durations["completed"].sum() == report.summary["completed"]
+    progress = report.tables["progress"].set_index("facility")
+    assert progress.loc["104", ["completed", "target"]].tolist() == [0, 20]
+    assert progress.loc["101", "name"] != ""  # the facility's label
+    assert progress.loc["104", "name"] == ""  # a target for a facility the list lacks
 
 
 def test_identifying_values_hidden(report: QualityReport) -> None:

@@ -20,6 +20,7 @@ MAX_ROWS = 20_000
 
 TABLE_TITLES = {
     "progress": "Fieldwork progress by facility",
+    "duration_by_interviewer": "Length of completed interviews by interviewer (minutes)",
     "nonresponse_by_interviewer": "Item nonresponse by interviewer",
     "nonresponse_by_facility": "Item nonresponse by facility",
     "nonresponse_by_question": "Item nonresponse by question",
@@ -70,12 +71,14 @@ def _progress_bars(report: QualityReport) -> list[dict[str, Any]]:
     scale = float(max(targets.max(skipna=True) if targets.notna().any() else 0, 1))
     scale = max(scale, float(table["completed"].max()), 1.0)
     out = []
-    for i, (fac, done, target) in enumerate(
-        zip(table["facility"], table["completed"], targets, strict=True)
+    names = table["name"] if "name" in table.columns else pd.Series("", index=table.index)
+    for i, (fac, name, done, target) in enumerate(
+        zip(table["facility"], names, table["completed"], targets, strict=True)
     ):
+        label = f"{fac} {name}".strip()
         out.append(
             {
-                "facility": str(fac),
+                "facility": label if len(label) <= 22 else label[:21] + "…",
                 "completed": int(done),
                 "target": "" if pd.isna(target) else int(target),
                 "done_w": round(300 * int(done) / scale, 1),

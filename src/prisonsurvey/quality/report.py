@@ -31,7 +31,8 @@ class QualityReport:
             sorted by severity, check, table, facility, interviewer, key, question.
         summary: Counts: submissions, completed, refused, findings by severity and by check,
             the checks run, notes on what could not be checked.
-        tables: Summary tables by name (``progress``, ``nonresponse_by_question``,
+        tables: Summary tables by name (``progress``, ``duration_by_interviewer``,
+            ``nonresponse_by_question``,
             ``nonresponse_by_interviewer``, ``nonresponse_by_facility``,
             ``interviewer_effects``).
         checks: The checks that ran.

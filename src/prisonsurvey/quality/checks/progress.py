@@ -32,8 +32,20 @@ def targets(ctx: CheckContext) -> dict[str, int]:
     return {}
 
 
+def _facility_names(ctx: CheckContext) -> dict[str, str]:
+    """Facility codes to their label in the default language, when the facility is a select."""
+    question = ctx.questions.get(ctx.config.columns.facility)
+    if question is None or question.choices not in ctx.questionnaire.choice_lists:
+        return {}
+    lang = ctx.questionnaire.default_language
+    return {
+        str(c.code): c.label.get(lang, c.name)
+        for c in ctx.questionnaire.choice_lists[question.choices or ""].choices
+    }
+
+
 def progress_table(ctx: CheckContext) -> pd.DataFrame:
-    """Per facility: submissions, completed, refused, other, response rate, target, share."""
+    """Per facility: name, submissions, completed, refused, other, response rate, target, share."""
     fac = pd.Series(ctx.facility(None), dtype=object)
     base = pd.DataFrame(
         {
@@ -47,6 +59,7 @@ def progress_table(ctx: CheckContext) -> pd.DataFrame:
     wanted = targets(ctx)
     index = sorted(set(grouped.index) | set(wanted), key=lambda x: (len(x), x))
     table = grouped.reindex(index, fill_value=0).reset_index().rename(columns={"index": "facility"})
+    table.insert(1, "name", [_facility_names(ctx).get(f, "") for f in table["facility"]])
     table["other"] = table["submissions"] - table["completed"] - table["refused"]
     with np.errstate(all="ignore"):
         decided = (table["completed"] + table["refused"]).to_numpy(dtype=float)

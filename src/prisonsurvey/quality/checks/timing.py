@@ -57,6 +57,24 @@ def _flag(
     )
 
 
+def _by_interviewer(ctx: CheckContext, length: pd.Series) -> pd.DataFrame:
+    """Per interviewer: completed interviews and their length in minutes (quartiles)."""
+    done = ctx.completed
+    frame_ = pd.DataFrame(
+        {"interviewer": ctx.interviewer(None)[done], "minutes": length.to_numpy()[done]}
+    )
+    grouped = frame_.groupby("interviewer", sort=True)["minutes"]
+    table = pd.DataFrame(
+        {
+            "completed": grouped.size(),
+            "minutes_q1": grouped.quantile(0.25),
+            "minutes_median": grouped.median(),
+            "minutes_q3": grouped.quantile(0.75),
+        }
+    ).round(1)
+    return table.reset_index()
+
+
 @check(
     "duration_short",
     family="timing",
@@ -69,6 +87,7 @@ def duration_short(ctx: CheckContext) -> pd.DataFrame:
     if length is None:
         return empty_findings()
     limit = ctx.config.thresholds.min_minutes
+    ctx.extra_tables["duration_by_interviewer"] = _by_interviewer(ctx, length)
     mask = (length < limit).fillna(False).to_numpy(dtype=bool) & ctx.completed
     return _flag(
         ctx, mask, "", as_text(length[mask].round(1)), f"interview shorter than {limit:g} minutes"
