@@ -168,3 +168,17 @@ def test_xlsform_versions_follow_semver_order() -> None:
 def test_xlsform_version_rejects(bad: str) -> None:
     with pytest.raises(UsageError):
         xlsform_version(bad)
+
+
+def test_invalid_expression_is_bad_input(tmp_path: Path) -> None:
+    q = sample_questionnaire()
+    m3 = q.modules[2]
+    items = tuple(
+        i.model_copy(update={"relevant": "${visits} = 'maybe'"}) if i.name == "visit_days" else i
+        for i in m3.items
+    )
+    q = q.model_copy(update={"modules": (*q.modules[:2], m3.model_copy(update={"items": items}))})
+    with pytest.raises(InputError) as err:
+        export_xlsform(q, tmp_path / "f.xlsx")
+    assert "EXP012" in err.value.issues.codes()
+    assert not (tmp_path / "f.xlsx").exists()
