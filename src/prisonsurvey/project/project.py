@@ -85,7 +85,11 @@ class Project:
     def _load_questionnaire(self) -> Questionnaire:
         ref = self.config.instrument
         where = Location(str(self.root / FILENAME))
-        if ref.path is not None:
+        if self.config.adaptation is not None:
+            from prisonsurvey.adaptation import load_adapted_or_raise
+
+            q = load_adapted_or_raise(self.root / self.config.adaptation)
+        elif ref.path is not None:
             path = (self.root / ref.path).resolve()
             q = load_questionnaire_path(path)
         else:

@@ -23,6 +23,8 @@ from prisonsurvey.statfiles.missing_codes import KIND_LABELS, SPSS_CODES, STATA_
 Format = Literal["sav", "dta", "csv", "parquet"]
 FORMATS: tuple[str, ...] = ("sav", "dta", "csv", "parquet")
 STATA_LABEL_MAX = 80
+STATA_NAME_MAX = 32
+_YES_NO = {0: "No", 1: "Yes"}
 SPSS_LABEL_MAX = 255
 _SYSTEM_COLUMNS = ("_key", "_parent_key", "_root_key", "_version")
 _SYSTEM_LABELS = {
@@ -133,7 +135,7 @@ class _Table:
                 if dummy in self.df.columns:
                     self.columns[dummy] = pd.to_numeric(self.df[dummy], errors="coerce")
                     self._label(dummy, f"{_text(choice.label, self.lang, default)}")
-                    self.labels.values[dummy] = {0: "No", 1: "Yes"}
+                    self.labels.values[dummy] = dict(_YES_NO)
             return
         if question.type in _NUMERIC or (
             question.type is QuestionType.CALCULATE and pd.api.types.is_numeric_dtype(values)
@@ -231,6 +233,28 @@ def _questions_of(q: Questionnaire, repeat: str | None) -> list[Question]:
     return out
 
 
+def _fit_stata_label_sets(frame: pd.DataFrame, labels: _Labels) -> None:
+    """Drop value labels whose label-set name would exceed Stata's 32 characters.
+
+    The writer names each label set after its variable plus a running number; 0/1 indicator
+    columns need no value labels in Stata, and any other variable whose set name would be too
+    long keeps its values and variable label, with a note.
+    """
+    count = 0
+    for column in frame.columns:
+        values = labels.values.get(column)
+        if not values:
+            continue
+        if values == _YES_NO:
+            del labels.values[column]
+            continue
+        if len(column) + len(str(count)) > STATA_NAME_MAX:
+            del labels.values[column]
+            labels.notes.append(f"{column}: value labels left out (Stata label-set name limit)")
+            continue
+        count += 1
+
+
 def _write(frame: pd.DataFrame, path: Path, fmt: str, labels: _Labels, title: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
@@ -247,6 +271,7 @@ def _write(frame: pd.DataFrame, path: Path, fmt: str, labels: _Labels, title: st
             missing_ranges=labels.spss_missing,
         )
     elif fmt == "dta":
+        _fit_stata_label_sets(frame, labels)
         pyreadstat.write_dta(
             frame,
             str(path),

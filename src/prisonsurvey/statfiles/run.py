@@ -10,7 +10,7 @@ from prisonsurvey.codebook.run import load_any_questionnaire
 from prisonsurvey.datafile import read_data_file
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.project import Project
-from prisonsurvey.questionnaire.model import Questionnaire
+from prisonsurvey.questionnaire.model import Group, Questionnaire
 from prisonsurvey.responses import Store, missing_kinds
 from prisonsurvey.statfiles.export import ExportResult, Format, export_data
 
@@ -20,7 +20,7 @@ NO_DATA = "STF001"
 
 def repeats_of(q: Questionnaire) -> list[str]:
     """Names of every repeat (roster) of the questionnaire, in document order."""
-    return [g.name for _, g in q.walk() if not hasattr(g, "holds_data") and g.is_repeat]
+    return [g.name for _, g in q.walk() if isinstance(g, Group) and g.is_repeat]
 
 
 def export_project_data(

@@ -1,0 +1,285 @@
+"""The whole pipeline on the bundled example survey of the fictional Republic of Arcadia.
+
+:func:`run_demo` plays every role in turn and writes what each produces under one folder:
+
+1. the survey designer: the country adaptation of the regional standard is validated (with its
+   comparability summary), exported as XLSForms for ODK/KoBo and as the paper questionnaire;
+2. the sampler: facilities are drawn by stratified PPS from the frame and a selection sheet is
+   printed for the first facility;
+3. the field team: synthetic interviews in the sampled facilities come back as an ODK Central
+   export and are imported into a survey project's store;
+4. the analyst: quality checks, weights with JKn replicates calibrated to census totals,
+   indicator tables with standard errors, a codebook with weighted frequencies, and labelled
+   Stata and SPSS files; and the facility census tabulated.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.adaptation import load_adapted
+from prisonsurvey.codebook.build import build_codebook
+from prisonsurvey.codebook.writers import render_html
+from prisonsurvey.design.spec import DesignSpec
+from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
+from prisonsurvey.preview.render import render_preview
+from prisonsurvey.project import Project
+from prisonsurvey.questionnaire.find import find_instrument
+from prisonsurvey.responses import Store, import_files, missing_kinds
+from prisonsurvey.responses.simulate import simulate
+from prisonsurvey.responses.writers import write_export
+from prisonsurvey.statfiles import export_data
+from prisonsurvey.statfiles.export import Format
+from prisonsurvey.statfiles.run import repeats_of
+from prisonsurvey.weighting.jobs import sample_facilities_file, sample_persons_file, weight_file
+from prisonsurvey.xlsform.export import export_xlsform
+from prisonsurvey.xlsform.version import xlsform_version
+
+EXAMPLE_MISSING = "DEMO001"
+"""The bundled example folder is not where the demo expects it."""
+
+
+def example_folder() -> Path:
+    """The bundled example country folder (``examples/country`` of the repository)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "examples" / "country"
+        if (candidate / "adaptation.yaml").is_file():
+            return candidate
+    raise InputError(
+        Issue(
+            EXAMPLE_MISSING,
+            "the example survey (examples/country) was not found; run the demo from a checkout "
+            "of the repository",
+            Location("examples/country"),
+        )
+    )
+
+
+@dataclass
+class DemoResult:
+    """What the demo wrote, step by step (``{step: {label: path or figure}}``)."""
+
+    out: Path
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {"out": str(self.out), "steps": self.steps}
+
+
+Report = Callable[[str], None]
+
+
+def _survey_yaml(version: str) -> str:
+    return f"""\
+# Arcadia national survey of persons deprived of liberty, 2026 (example round).
+survey:
+  id: arc-2026
+  title: Encuesta Nacional de Población Privada de la Libertad de Arcadia 2026
+  country: ARC
+instrument:
+  id: arcadia-inmate
+  version: 1.0.0
+  form_versions: ['{version}']
+adaptation: adaptation.yaml
+frame: facilities.csv
+weighting: weighting.yaml
+indicators: []
+"""
+
+
+def _design(project_dir: Path) -> tuple[Path, Project]:
+    example = example_folder()
+    project_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("adaptation.yaml", "national_module.yaml", "facilities.csv", "weighting.yaml"):
+        shutil.copy2(example / name, project_dir / name)
+    shutil.copy2(example / "controls.json", project_dir / "controls.json")
+    (project_dir / "survey.yaml").write_text(_survey_yaml(xlsform_version("1.0.0")), "utf-8")
+    return example, Project.open(project_dir)
+
+
+def _fieldwork(
+    project: Project, sample: pd.DataFrame, n: int, seed: int, out: Path
+) -> tuple[Path, pd.DataFrame]:
+    """Simulate interviews in the sampled facilities and write them as a Central export."""
+    q = project.questionnaire
+    sim = simulate(q, n, seed)
+    root = sim.tables[None]
+    chosen = sample.loc[sample["selected"].astype(bool)].reset_index(drop=True)
+    rng = np.random.default_rng(seed)
+    facility = chosen["code"].to_numpy()[np.arange(len(root)) % len(chosen)]
+    root["facility"] = facility
+    populations = chosen.set_index("code")["population"]
+    root["roster_line"] = [int(rng.integers(1, int(populations[f]) + 1)) for f in facility]
+    path = write_export(sim, "central", out, form_id=q.id, version=xlsform_version(q.version))
+    return path, root
+
+
+def _weighting_frame(root: pd.DataFrame, sample: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Responses joined to the sample design; sex and legal status from the roster."""
+    frame = sample.rename(columns={"code": "facility"})
+    frame["n_fac_stratum"] = frame.groupby("region")["facility"].transform("size")
+    design = frame[["facility", "region", "pi_facility", "population", "n_fac_stratum"]]
+    data = root.merge(design, on="facility", how="left", validate="many_to_one")
+    taken = data.groupby("facility")["facility"].transform("size")
+    data["pi_inmate"] = np.minimum(taken / data["population"], 1.0)
+    data["responded"] = (pd.to_numeric(data["consent"], errors="coerce") == 1).astype(int)
+    # The roster records every sampled person's sex and legal status, respondent or not.
+    rng = np.random.default_rng(seed)
+    sex = pd.to_numeric(data["sex"], errors="coerce")
+    data["sex_admin"] = np.where(
+        sex.isin([1, 2]), sex, rng.choice([1, 2], len(data), p=[0.93, 0.07])
+    )
+    legal = pd.to_numeric(data["legal_status"], errors="coerce")
+    fallback = rng.choice([1, 2, 3, 4], len(data), p=[0.38, 0.12, 0.47, 0.03])
+    data["legal_status_admin"] = np.where(legal.isin([1, 2, 3, 4]), legal, fallback)
+    return data
+
+
+def run_demo(
+    out: Path, respondents: int = 450, seed: int = 2026, report: Report | None = None
+) -> DemoResult:
+    """Run the whole pipeline on the example survey and write every output under ``out``.
+
+    Args:
+        out: Output folder (created; earlier demo outputs in it are replaced).
+        respondents: Number of simulated interviews.
+        seed: Seed of every random draw (the demo is reproducible).
+        report: Called with a line of progress for each step.
+
+    Returns:
+        The files written and the main figures of each step.
+    """
+    say = report or (lambda _line: None)
+    if out.exists():
+        shutil.rmtree(out)
+    result = DemoResult(out)
+    project_dir = out / "project"
+    example, project = _design(project_dir)
+
+    adapted = load_adapted(project_dir / "adaptation.yaml")
+    if adapted.questionnaire is None or adapted.comparability is None:
+        raise InputError(adapted.issues.errors)
+    q = adapted.questionnaire
+    forms = out / "forms"
+    forms.mkdir(parents=True)
+    xlsx = export_xlsform(q, forms / f"{q.id}.xlsx")
+    paper = forms / f"{q.id}.es.html"
+    paper.write_text(render_preview(q, "es"), "utf-8")
+    census_form = export_xlsform(find_instrument("facility-census"), forms / "facility-census.xlsx")
+    result.steps["design"] = {
+        "comparability": adapted.comparability.counts(),
+        "xlsform": str(xlsx),
+        "paper questionnaire": str(paper),
+        "facility census xlsform": str(census_form),
+    }
+    say(f"design: {adapted.comparability.text().splitlines()[0]}")
+
+    sampling = out / "sample"
+    sampling.mkdir()
+    drawn = sample_facilities_file(
+        project_dir / "facilities.csv",
+        project_dir / "weighting.yaml",
+        sampling / "facilities.csv",
+        seed,
+    )
+    sample = pd.read_csv(sampling / "facilities.csv")
+    first = sample.loc[sample["selected"].astype(bool)].iloc[0]
+    sheet = sample_persons_file(
+        str(first["code"]),
+        int(first["population"]),
+        None,
+        seed,
+        sampling / f"persons_{first['code']}.csv",
+        sampling / f"persons_{first['code']}.html",
+        spec_path=project_dir / "weighting.yaml",
+    )
+    result.steps["sample"] = {
+        "facilities selected": drawn["selected"],
+        "sample": str(sampling / "facilities.csv"),
+        "selection sheet": str(sampling / f"persons_{first['code']}.html"),
+    }
+    say(f"sample: {drawn['selected']} facilities drawn; selection sheet {sheet.get('output', '')}")
+
+    fieldwork = out / "fieldwork"
+    export, _ = _fieldwork(project, sample, respondents, seed, fieldwork / f"{q.id}.csv.zip")
+    imported = import_files(project, [export])
+    result.steps["fieldwork"] = {"export": str(export), "import": imported.to_dict()}
+    say(f"fieldwork: {respondents} interviews exported by ODK Central and imported")
+
+    with Store.open(project, read_only=True) as store:
+        root = store.responses(q.id)
+        tables: dict[str | None, pd.DataFrame] = {None: root}
+        for repeat in repeats_of(q):
+            frame = store.responses(q.id, repeat)
+            if not frame.empty:
+                tables[repeat] = frame
+
+    analysis = out / "analysis"
+    analysis.mkdir()
+    data = _weighting_frame(root, sample, seed)
+    data_path = analysis / "responses_with_design.csv"
+    data.to_csv(data_path, index=False)
+    weighted_path = analysis / "weighted.csv"
+    weights = weight_file(
+        data_path, project_dir / "weighting.yaml", project_dir / "controls.json", weighted_path
+    )
+    (analysis / "weights_diagnostics.json").write_text(
+        json.dumps(weights["diagnostics"], indent=2, default=str), "utf-8"
+    )
+    say(f"weights: final weights and JKn replicates for {weights['rows']} rows")
+
+    spec = DesignSpec(
+        weight="final_weight",
+        strata="region",
+        psu="facility",
+        repweights="repw_*",
+        reptype="jkn",
+    )
+    core = find_instrument("regional-inmate")
+    tables_out: dict[str, str] = {}
+    for name, by in (("national", ()), ("by_sex", ("sex_admin",))):
+        for fmt in ("xlsx", "html"):
+            target = analysis / f"indicators_{name}.{fmt}"
+            tabulate_file(
+                weighted_path,
+                spec,
+                TabulateRequest(variables=(), by=by),
+                target,
+                fmt,
+                "es",
+                instrument=core,
+            )
+            tables_out[f"{name} ({fmt})"] = str(target)
+    result.steps["tables"] = tables_out
+    say(f"tables: indicators with standard errors in {analysis / 'indicators_national.html'}")
+
+    weighted = pd.read_csv(weighted_path, low_memory=False)
+    book = build_codebook(q, "es", root, weighted["final_weight"], missing_kinds)
+    codebook_path = analysis / f"codebook.{q.id}.es.html"
+    codebook_path.write_text(render_html(book), "utf-8")
+    extra = weighted[["final_weight", "region", "facility"]].rename(
+        columns={"region": "stratum", "facility": "psu"}
+    )
+    extra.index = root.index
+    files: dict[str, list[str]] = {}
+    formats: tuple[Format, ...] = ("dta", "sav")
+    for fmt in formats:
+        written = export_data(
+            q, tables, analysis / f"{q.id}.{fmt}", fmt, "es", False, extra, missing_kinds
+        )
+        files[fmt] = [str(p) for p in written.files]
+    result.steps["codebook and files"] = {"codebook": str(codebook_path), **files}
+    say(f"codebook and statistical files: {codebook_path}")
+    del example
+    return result

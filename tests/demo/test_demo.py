@@ -1,0 +1,48 @@
+"""The demo runs the whole pipeline on the example survey and every output is usable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from prisonsurvey.cli import app
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "-n", "240", "--json"])
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.stdout)["steps"]
+    assert steps["design"]["comparability"] == {
+        "kept": 285,
+        "adapted": 0,
+        "not_fielded": 1,
+        "added": 8,
+    }
+    assert steps["fieldwork"]["import"]["quarantined"] == 0
+    assert steps["fieldwork"]["import"]["new"] == 240
+    weighted = pd.read_csv(out / "analysis" / "weighted.csv", low_memory=False)
+    respondents = weighted["responded"] == 1
+    # raked to the census totals of examples/country/controls.json
+    controls = json.loads((out / "project" / "controls.json").read_text("utf-8"))
+    total = sum(row["count"] for row in controls["sex"])
+    assert abs(weighted["final_weight"].sum() - total) / total < 1e-9
+    by_sex = weighted.loc[respondents].groupby("sex_admin")["final_weight"].sum()
+    for row in controls["sex"]:
+        assert abs(by_sex[row["sex_admin"]] - row["count"]) / row["count"] < 1e-8
+    assert (weighted.loc[~respondents, "final_weight"] == 0).all()
+    assert any(c.startswith("repw_") for c in weighted.columns)
+    wb = load_workbook(out / "analysis" / "indicators_national.xlsx")
+    assert len(wb.sheetnames) > 5
+    html = (out / "analysis" / "indicators_national.html").read_text("utf-8")
+    assert "<svg" in html
+    dta, meta = pyreadstat.read_dta(str(out / "analysis" / "arcadia-inmate.dta"))
+    assert len(dta) == 240 and "roster_line" not in dta.columns
+    assert meta.column_names_to_labels["final_weight"]
+    assert (out / "forms" / "arcadia-inmate.xlsx").stat().st_size > 10_000
+    assert "codebook" in steps["codebook and files"]
