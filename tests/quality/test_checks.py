@@ -232,6 +232,20 @@ def test_interviewer_effect_needs_more_than_chance() -> None:
     assert report.findings["question"].tolist() == ["k3"]
 
 
+def test_interviewer_effect_by_permutation() -> None:
+    root = _root(300, seed=5)
+    thresholds = Thresholds(min_n=20, permutations=199, alpha=0.05)
+    assert _hits(_run(root, "interviewer_effect", thresholds=thresholds)) == []
+    a2 = np.flatnonzero(root["interviewer_id"] == "A2")
+    root.loc[a2, "k3"] = 5
+    report = _run(root, "interviewer_effect", thresholds=thresholds)
+    assert _hits(report) == [("interviewer_effect", "A2")]
+    effects = report.tables["interviewer_effects"].set_index("question")
+    assert effects.loc["k3", "p"] == pytest.approx(1 / 200)
+    again = _run(root, "interviewer_effect", thresholds=thresholds)
+    assert again.tables["interviewer_effects"].equals(report.tables["interviewer_effects"])
+
+
 def test_differences_between_facilities_are_not_interviewer_effects() -> None:
     root = _root(300, seed=5)
     b = np.flatnonzero(root["facility"] == 102)  # B1 is alone in 102: nothing to compare

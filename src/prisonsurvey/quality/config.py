@@ -52,6 +52,9 @@ class Thresholds(_Frozen):
             straight-lining.
         alpha: False discovery rate for tests over many questions or interviewers
             (Benjamini-Hochberg).
+        permutations: Shuffles of the answers within facility for the interviewer-effect test
+            (0: use the chi-square distribution).
+        seed: Seed of those shuffles, so that reports are reproducible.
         response_rate: Facilities whose response rate is below this are flagged.
         progress_tolerance: A facility is behind when it has fewer completed interviews than
             ``(1 - tolerance)`` times what is expected by now.
@@ -66,6 +69,8 @@ class Thresholds(_Frozen):
     min_n: int = Field(default=20, ge=1)
     straightlining_items: int = Field(default=4, ge=2)
     alpha: float = Field(default=0.01, gt=0, lt=1)
+    permutations: int = Field(default=0, ge=0)
+    seed: int = 1
     response_rate: float = Field(default=0.5, ge=0, le=1)
     progress_tolerance: float = Field(default=0.1, ge=0, lt=1)
 

@@ -4,7 +4,10 @@ For each select_one question asked once per submission, a chi-square test of int
 answer is computed within each facility and the statistics (and degrees of freedom) are added
 up, so that interviewers working in different facilities are not blamed for differences between
 facilities. Interviewers with fewer than ``min_n`` answers in a facility are left out there.
-p-values over all questions are adjusted with Benjamini-Hochberg; questions with
+With ``thresholds.permutations`` set, the p-value is instead the share of that many shuffles of
+the answers within each facility giving a statistic at least as large (exact for small
+interviewer workloads, where the chi-square approximation is poor). p-values over all
+questions are adjusted with Benjamini-Hochberg; questions with
 ``q < alpha`` are findings, naming the interviewer whose answers are farthest from the pooled
 answers of all other interviewers.
 """
@@ -59,6 +62,28 @@ def _test(
     return chi2, int(df[use].sum()), distance
 
 
+def _permutation_p(
+    fac: np.ndarray,
+    who: np.ndarray,
+    answer: np.ndarray,
+    dims: tuple[int, int, int],
+    min_n: int,
+    observed: float,
+    rounds: int,
+    rng: np.random.Generator,
+) -> float:
+    """p-value of the stratified statistic from ``rounds`` shuffles of answers within facility."""
+    by_facility = np.argsort(fac, kind="stable")
+    at_least = 0
+    for _ in range(rounds):
+        shuffled = np.lexsort((rng.random(len(fac)), fac))
+        permuted = np.empty_like(answer)
+        permuted[by_facility] = answer[shuffled]
+        stat, _, _ = _test(fac, who, permuted, *dims, min_n)
+        at_least += stat >= observed - 1e-9
+    return (at_least + 1) / (rounds + 1)
+
+
 @check(
     "interviewer_effect",
     family="interviewer",
@@ -78,6 +103,7 @@ def interviewer_effect(ctx: CheckContext) -> pd.DataFrame:
     if len(who_uniq) < 2:
         return empty_findings()
     skip = {cols.facility, cols.interviewer, *cols.person}
+    rng = np.random.default_rng(t.seed)
     rows = []
     for question in ctx.present(None):
         if question.type is not QuestionType.SELECT_ONE or question.name in skip:
@@ -90,18 +116,21 @@ def interviewer_effect(ctx: CheckContext) -> pd.DataFrame:
         a_uniq, answer = np.unique(values[ok], return_inverse=True)
         if len(a_uniq) < 2:
             continue
-        chi2, df, contrib = _test(
-            fac[ok], who[ok], answer, len(fac_uniq), len(who_uniq), len(a_uniq), t.min_n
-        )
+        dims = (len(fac_uniq), len(who_uniq), len(a_uniq))
+        chi2, df, contrib = _test(fac[ok], who[ok], answer, *dims, t.min_n)
         if df == 0:
             continue
+        if t.permutations:
+            p = _permutation_p(fac[ok], who[ok], answer, dims, t.min_n, chi2, t.permutations, rng)
+        else:
+            p = float(stats.chi2.sf(chi2, df))
         rows.append(
             {
                 "question": question.name,
                 "answers": int(ok.sum()),
                 "chi2": round(chi2, 3),
                 "df": df,
-                "p": float(stats.chi2.sf(chi2, df)),
+                "p": p,
                 "most_different": str(who_uniq[int(np.argmax(contrib))]),
             }
         )
