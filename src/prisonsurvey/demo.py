@@ -30,6 +30,7 @@ from prisonsurvey.codebook.build import build_codebook
 from prisonsurvey.codebook.writers import render_html
 from prisonsurvey.design.spec import DesignSpec
 from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.estimation.census_file import tabulate_census_file
 from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
 from prisonsurvey.preview.render import render_preview
 from prisonsurvey.project import Project
@@ -43,6 +44,9 @@ from prisonsurvey.statfiles.run import repeats_of
 from prisonsurvey.weighting.jobs import sample_facilities_file, sample_persons_file, weight_file
 from prisonsurvey.xlsform.export import export_xlsform
 from prisonsurvey.xlsform.version import xlsform_version
+
+ARCADIA_POPULATION = 4_850_000
+"""National population of the example country, the denominator of rates per 100,000."""
 
 EXAMPLE_MISSING = "DEMO001"
 """The bundled example folder is not where the demo expects it."""
@@ -281,5 +285,15 @@ def run_demo(
         files[fmt] = [str(p) for p in written.files]
     result.steps["codebook and files"] = {"codebook": str(codebook_path), **files}
     say(f"codebook and statistical files: {codebook_path}")
-    del example
+
+    census_path = analysis / "census_tables.xlsx"
+    census = tabulate_census_file(
+        example / "census" / "census_2025.csv",
+        find_instrument("facility-census"),
+        parameters={"national_population": ARCADIA_POPULATION},
+        output=census_path,
+        lang="es",
+    )
+    result.steps["census"] = {"tables": str(census_path), "warnings": len(census.issues)}
+    say(f"census: {len(census.table)} figures in {census_path}")
     return result
