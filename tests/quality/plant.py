@@ -128,6 +128,11 @@ def planted() -> tuple[dict[str | None, pd.DataFrame], dict[str, int], Expected]
     copy["_key"] = "uuid:00000000-0000-4000-a000-000000000001"
     tables[None] = pd.concat([root, copy], ignore_index=True)
     new = copy["_key"].iloc[0]
+    for name in ("children", "offences"):  # with its rosters
+        rows_ = tables[name][tables[name]["_parent_key"] == keys[f]].copy()
+        rows_["_key"] = rows_["_key"].str.replace(keys[f], new, regex=False)
+        rows_["_parent_key"] = new
+        tables[name] = pd.concat([tables[name], rows_], ignore_index=True)
     expected |= {
         ("duplicate_submission", new, ""),
         ("duplicate_person", keys[f], "roster_line"),
@@ -135,6 +140,12 @@ def planted() -> tuple[dict[str | None, pd.DataFrame], dict[str, int], Expected]
         ("device_overlap", keys[f], "deviceid"),
         ("device_overlap", new, "deviceid"),
     }
+
+    # a roster entry lost
+    kids = tables["children"]
+    lost = kids.index[kids["_parent_key"] != new][0]
+    expected.add(("repeat_count", kids.loc[lost, "_parent_key"], "children"))
+    tables["children"] = kids.drop(index=lost).reset_index(drop=True)
 
     # a facility of the sample with no interview yet
     expected.add(("progress_behind", "104", ""))

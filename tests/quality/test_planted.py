@@ -37,6 +37,7 @@ def test_every_row_check_family_is_planted(report: QualityReport) -> None:
         "constraint",
         "required",
         "answered_not_relevant",
+        "repeat_count",
         "consistency",
         "future_date",
         "duplicate_submission",

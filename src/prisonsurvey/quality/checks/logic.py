@@ -1,4 +1,4 @@
-"""The questionnaire's own logic re-run on the data: constraints, required answers, skips."""
+"""The questionnaire's own logic re-run on the data: constraints, required, skips, rosters."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from prisonsurvey.quality.context import CheckContext, table_label
 from prisonsurvey.quality.findings import empty_findings, frame
 from prisonsurvey.quality.registry import check
 from prisonsurvey.questionnaire.expressions import ExpressionError
-from prisonsurvey.questionnaire.model import QuestionType
+from prisonsurvey.questionnaire.model import Group, QuestionType
 
 _PerQuestion = Callable[[CheckContext, str | None, str], pd.DataFrame | None]
 
@@ -120,3 +120,55 @@ def _not_relevant(ctx: CheckContext, table: str | None, name: str) -> pd.DataFra
 def answered_not_relevant(ctx: CheckContext) -> pd.DataFrame:
     """Answers the skip logic says should not exist."""
     return _each_question(ctx, _not_relevant)
+
+
+@check(
+    "repeat_count",
+    family="logic",
+    severity="error",
+    title="Number of roster entries differs from the count the questionnaire asks for",
+)
+def repeat_count(ctx: CheckContext) -> pd.DataFrame:
+    """Submissions whose repeat (roster) has more or fewer entries than its ``repeat_count``."""
+    parts = []
+    root = ctx.root
+    for _, group in ctx.questionnaire.walk():
+        if not isinstance(group, Group) or not group.is_repeat:
+            continue
+        expr = ctx.cq.get(group.name, "repeat_count")
+        if expr is None or ctx.table_of(group.name) is not None:
+            continue  # only rosters of the submission itself; nested ones have no count here
+        try:
+            wanted = pd.to_numeric(ctx.evaluate(expr, None), errors="coerce").to_numpy(float)
+        except ExpressionError as exc:
+            ctx.notes.append(f"repeat_count of {group.name} not evaluated: {exc.code}")
+            continue
+        relevant = ctx.relevant(None, group.name)
+        wanted = np.where(relevant, np.nan_to_num(wanted, nan=0.0), 0.0)
+        table = ctx.tables.get(group.name)
+        got = np.zeros(len(root))
+        if table is not None and len(table):
+            pos = ctx.root_positions(table)
+            got = np.bincount(pos[pos >= 0], minlength=len(root)).astype(float)
+        bad = got != wanted
+        if not bad.any():
+            continue
+        message = np.char.add(
+            np.char.add("roster has ", got[bad].astype(int).astype(str)),
+            np.char.add(
+                " entries, the questionnaire asks for ", wanted[bad].astype(int).astype(str)
+            ),
+        )
+        parts.append(
+            frame(
+                instrument=ctx.instrument,
+                table=table_label(None),
+                key=ctx.keys(None)[bad],
+                facility=ctx.facility(None)[bad],
+                interviewer=ctx.interviewer(None)[bad],
+                question=group.name,
+                value=got[bad].astype(int).astype(str).astype(object),
+                message=message.astype(object),
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else empty_findings()
