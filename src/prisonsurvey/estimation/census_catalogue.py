@@ -285,8 +285,13 @@ def _domain_rows(
         out["domain"] = breakdown
         out["level"] = out.pop(breakdown)
     return out.rename(
-        columns={"indicator": "variable", "value": "estimate", "n_units": "n"}
-    ).rename(columns={"flag___estimated": "n_estimated"})
+        columns={
+            "indicator": "variable",
+            "value": "estimate",
+            "n_units": "n",
+            "flag___estimated": "n_estimated",
+        }
+    )
 
 
 def census_catalogue_table(
@@ -377,34 +382,36 @@ def _finish(
     ind: Indicator, rows: pd.DataFrame, lang: str, source: str, issues: Issues
 ) -> pd.DataFrame:
     """Write the notes and status of each published figure; warn about implausible ones."""
-    notes: list[str] = []
-    status: list[str] = []
-    for row in rows.to_dict("records"):
+    n_estimated = rows["n_estimated"].to_numpy(np.int64)
+    n_missing = rows["n_missing"].to_numpy(np.int64)
+    values = rows["estimate"].to_numpy(np.float64)
+    bad = np.zeros(len(rows), dtype=bool)
+    if ind.plausible_range is not None:
+        lo, hi = ind.plausible_range
+        bad = np.isfinite(values) & ((values < lo) | (values > hi))
+    domains, levels = rows["domain"].to_numpy(), rows["level"].to_numpy()
+    notes = [""] * len(rows)
+    for i in np.flatnonzero((n_estimated > 0) | (n_missing > 0) | bad):
         parts: list[str] = []
-        flagged = False
-        if row["n_estimated"] > 0:
-            parts.append(census_note("estimated", lang, n=int(row["n_estimated"])))
-        if row["n_missing"] > 0:
-            parts.append(census_note("missing", lang, n=int(row["n_missing"])))
-        value = float(row["value"] if "value" in row else row["estimate"])
-        if ind.plausible_range is not None and np.isfinite(value):
+        if n_estimated[i] > 0:
+            parts.append(census_note("estimated", lang, n=int(n_estimated[i])))
+        if n_missing[i] > 0:
+            parts.append(census_note("missing", lang, n=int(n_missing[i])))
+        if bad[i] and ind.plausible_range is not None:
             lo, hi = ind.plausible_range
-            if value < lo or value > hi:
-                flagged = True
-                parts.append(census_note("implausible", lang, lo=lo, hi=hi))
-                where = row["level"] if not row["domain"] else f"{row['domain']} {row['level']}"
-                issues.add(
-                    Issue(
-                        IMPLAUSIBLE,
-                        f"{ind.id} for {where} is {value:.4g} ({ind.unit}), outside the "
-                        f"plausible range {lo:g}-{hi:g}; check the data and the parameters",
-                        Location(source),
-                        Severity.WARNING,
-                    )
+            parts.append(census_note("implausible", lang, lo=lo, hi=hi))
+            where = f"{domains[i]} {levels[i]}" if domains[i] else str(levels[i])
+            issues.add(
+                Issue(
+                    IMPLAUSIBLE,
+                    f"{ind.id} for {where} is {values[i]:.4g} ({ind.unit}), outside the "
+                    f"plausible range {lo:g}-{hi:g}; check the data and the parameters",
+                    Location(source),
+                    Severity.WARNING,
                 )
-        notes.append("; ".join(parts))
-        status.append("flagged" if flagged else "")
+            )
+        notes[i] = "; ".join(parts)
     rows["note"] = notes
-    rows["status"] = status
+    rows["status"] = np.where(bad, "flagged", "")
     rows["unit"] = ind.unit
     return rows
