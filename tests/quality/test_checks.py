@@ -221,6 +221,16 @@ def test_rule_with_unknown_question_or_table_is_bad_input() -> None:
     assert [i.location.column for i in err.value.issues] == ["quality.rules[0]", "quality.rules[1]"]
 
 
+def test_completed_condition_from_config() -> None:
+    root = _root(40)
+    root.loc[3, "end"] = root.loc[3, "start"] + pd.Timedelta(minutes=2)
+    assert _hits(_run(root, "duration_short")) == [("duration_short", "uuid:0003")]
+    assert _hits(_run(root, "duration_short", completed="${age} > 200")) == []
+    with pytest.raises(InputError) as err:
+        _run(root, "duration_short", completed="${age} >")
+    assert err.value.issues.codes() == ["QC005"]
+
+
 def test_interviewer_effect_needs_more_than_chance() -> None:
     root = _root(300, seed=5)
     report = _run(root, "interviewer_effect", thresholds=Thresholds(min_n=20))

@@ -162,7 +162,10 @@ class CheckContext:
         return out
 
     def check_rules(self) -> list[Issue]:
-        """Problems with the rules written in ``quality.rules`` (QC003 expression, QC004 table)."""
+        """Problems with expressions in ``quality:``.
+
+        QC003: a rule's expression; QC004: a rule's table; QC005: ``completed``/``refused``.
+        """
         issues: list[Issue] = []
         repeats = {g.name for _, g in self.questionnaire.walk() if isinstance(g, Group)}
         for i, rule in enumerate(self.config.rules or ()):
@@ -181,6 +184,20 @@ class CheckContext:
             if rule.table is not None and rule.table not in repeats:
                 issues.append(
                     Issue("QC004", f"rule '{rule.id}': no repeat named '{rule.table}'", where)
+                )
+        for name in ("completed", "refused"):
+            text = getattr(self.config, name)
+            if text is None:
+                continue
+            try:
+                resolve(parse(text), self.cq.variables)
+            except ExpressionError as exc:
+                issues.append(
+                    Issue(
+                        "QC005",
+                        f"quality.{name}: {exc.code} at character {exc.offset + 1}: {exc.message}",
+                        Location("survey.yaml", column=f"quality.{name}"),
+                    )
                 )
         return issues
 
@@ -309,10 +326,10 @@ class CheckContext:
             return np.where(values.isna().to_numpy(), "", "[identifying]").astype(object)
         return as_text(values)
 
-    def _condition(self, source: str | None, default: str | None) -> np.ndarray | None:
+    def _condition(self, source: str | None, default: str) -> np.ndarray | None:
         text = source
         if text is None:
-            if default is None or default.split("}")[0][2:] not in self.root.columns:
+            if "consent" not in self.root.columns or "consent" not in self.cq.variables:
                 return None
             text = default
         try:

@@ -152,8 +152,8 @@ def run_checks(
         The findings, summary and summary tables.
 
     Raises:
-        InputError: The settings name an unknown check (QC001), a rule cannot be evaluated
-            (QC003, QC004) or a targets file cannot be read (QC010-QC012).
+        InputError: The settings name an unknown check (QC001), a rule or condition cannot be
+            evaluated (QC003-QC005) or a targets file cannot be read (QC010-QC012).
     """
     from prisonsurvey.quality.load import load_tables, read_targets
 
