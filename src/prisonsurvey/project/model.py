@@ -53,6 +53,25 @@ class SurveyInfo(_Frozen):
     country: str | None = None
 
 
+class PreviousVersion(_Frozen):
+    """An earlier version of the instrument whose data the project also accepts.
+
+    Attributes:
+        version: Its questionnaire version (``1.0.0``).
+        path: Its questionnaire folder, relative to the project; when absent the shipped
+            instrument ``id@version`` is used.
+        form_versions: Form versions published on the server for it.
+    """
+
+    version: str
+    path: str | None = None
+    form_versions: tuple[str, ...] = ()
+
+    def accepts_version(self, version: str) -> bool:
+        """Whether data stamped with ``version`` belongs to this questionnaire version."""
+        return version in (self.version, *self.form_versions)
+
+
 class InstrumentRef(_Frozen):
     """Which questionnaire the data follows.
 
@@ -64,6 +83,8 @@ class InstrumentRef(_Frozen):
         form_id: The form id used on the server, if different from ``id``.
         form_versions: Form versions published on the server for this questionnaire version
             (XLSForm ``version`` such as ``2026030101``); data naming another version is refused.
+        previous: Earlier versions whose data are imported too and carried to this version
+            through the lineage they declare (renames, recodes); see ``docs/versions.md``.
     """
 
     id: str
@@ -71,6 +92,7 @@ class InstrumentRef(_Frozen):
     path: str | None = None
     form_id: str | None = None
     form_versions: tuple[str, ...] = ()
+    previous: tuple[PreviousVersion, ...] = ()
 
     def accepts_version(self, version: str) -> bool:
         """Whether data stamped with ``version`` belongs to this questionnaire version."""

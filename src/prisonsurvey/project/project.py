@@ -82,6 +82,29 @@ class Project:
             self._questionnaire = self._load_questionnaire()
         return self._questionnaire
 
+    def questionnaire_versions(self) -> list[tuple[tuple[str, ...], Questionnaire]]:
+        """Every accepted questionnaire version, oldest first, with the stamps that name it.
+
+        The last entry is the project's own questionnaire; earlier ones come from
+        ``instrument.previous``. A stamp is the version or a published form version, as the
+        data name it (Central ``FormVersion``, KoBo ``__version__``, XML ``version``).
+
+        Raises:
+            InputError: An earlier version cannot be found or loaded (``PRJ007``).
+        """
+        ref = self.config.instrument
+        out: list[tuple[tuple[str, ...], Questionnaire]] = []
+        for previous in ref.previous:
+            if previous.path is not None:
+                q = load_questionnaire_path((self.root / previous.path).resolve())
+            else:
+                q = _find_shipped(
+                    f"{ref.id}@{previous.version}", Location(str(self.root / FILENAME))
+                )
+            out.append(((previous.version, *previous.form_versions), q))
+        out.append(((ref.version, *ref.form_versions), self.questionnaire))
+        return out
+
     def _load_questionnaire(self) -> Questionnaire:
         ref = self.config.instrument
         where = Location(str(self.root / FILENAME))

@@ -64,6 +64,10 @@ class MissingKind(StrEnum):
     """The question did not exist in the questionnaire version the row was collected with."""
 
 
+NOT_ASKED_COLUMN = "_not_asked"
+"""Data column naming, per row, the questions that row's questionnaire version did not have."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

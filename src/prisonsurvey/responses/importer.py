@@ -34,6 +34,8 @@ from prisonsurvey.responses.harmonise import TypedTable, repeat_parents, type_ta
 from prisonsurvey.responses.rawstore import insert_raw
 from prisonsurvey.responses.sources import CENTRAL, KOBO, RawTable, read_any
 from prisonsurvey.responses.store import Store, table_name
+from prisonsurvey.responses.versions import assign_versions
+from prisonsurvey.versions.harmonise import carry_forward
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)`` called while importing (the CLI draws a bar)."""
@@ -123,12 +125,15 @@ def _check_tables(
 def _version_issues(project: Project, typed: TypedTable) -> list[Issue]:
     ref = project.config.instrument
     versions = typed.frame["_version"]
-    bad = versions.notna() & ~versions.isin([ref.version, *ref.form_versions])
+    stamps = [ref.version, *ref.form_versions]
+    for previous in ref.previous:
+        stamps += [previous.version, *previous.form_versions]
+    bad = versions.notna() & ~versions.isin(stamps)
     if not bad.any():
         return []
     first = int(np.flatnonzero(bad.to_numpy())[0])
     frame = typed.frame
-    accepted = ", ".join([ref.version, *ref.form_versions])
+    accepted = ", ".join(stamps)
     return [
         Issue(
             "IMP020",
@@ -261,19 +266,28 @@ def import_files(
     errors.extend(check_errors)
     if errors:
         raise InputError(errors)
+    versions = project.questionnaire_versions()
+    origin_of = {id(t): o for t, o in zip(tables, origins, strict=True)}
+    planned, version_errors = assign_versions(tables, origins, versions)
+    errors.extend(version_errors)
+    tables = [t for t, _ in planned]
+    origins = [origin_of.get(id(t), str(n)) for n, (t, _) in enumerate(planned)]
     maps = []
-    for t in tables:
+    for t, v in planned:
         where = str(t.files.iloc[0]) if len(t.files) else ""
-        cmap = map_columns(q, t.repeat, t.header, where, t.sheet)
+        cmap = map_columns(versions[v][1], t.repeat, t.header, where, t.sheet)
         errors.extend(cmap.issues)
         maps.append(cmap)
     if errors:
         raise InputError(errors)
     typed: dict[int, TypedTable] = {}
-    for i, (t, cmap) in enumerate(zip(tables, maps, strict=True)):
+    chains = [[qv for _, qv in versions[v:]] for v in range(len(versions))]
+    for i, ((t, v), cmap) in enumerate(zip(planned, maps, strict=True)):
         if progress:
             progress("typing", i, len(tables))
-        typed[i] = type_table(q, t, cmap)
+        typed[i] = type_table(versions[v][1], t, cmap)
+        if v != len(versions) - 1:
+            typed[i].frame = carry_forward(typed[i].frame, chains[v], t.repeat)
         typed[i].frame["_origin"] = origins[i]
         if t.repeat is None:
             errors.extend(_version_issues(project, typed[i]))

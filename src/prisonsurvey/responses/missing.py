@@ -13,7 +13,13 @@ import pandas as pd
 
 from prisonsurvey.questionnaire.compiled import compiled
 from prisonsurvey.questionnaire.expressions import ExpressionError, evaluate
-from prisonsurvey.questionnaire.model import MissingKind, Question, Questionnaire, QuestionType
+from prisonsurvey.questionnaire.model import (
+    NOT_ASKED_COLUMN,
+    MissingKind,
+    Question,
+    Questionnaire,
+    QuestionType,
+)
 
 
 def relevance(questionnaire: Questionnaire, df: pd.DataFrame, name: str) -> pd.Series:
@@ -54,10 +60,21 @@ def missing_kinds(questionnaire: Questionnaire, df: pd.DataFrame) -> pd.DataFram
         or ``None`` (a real answer).
     """
     columns: dict[str, np.ndarray] = {}
+    not_asked = df.get(NOT_ASKED_COLUMN)
     for question in questionnaire.questions():
         if not question.holds_data or question.name not in df.columns:
             continue
-        columns[question.name] = _kinds(questionnaire, df, question)
+        kinds = _kinds(questionnaire, df, question)
+        if not_asked is not None:
+            # rows of an earlier questionnaire version that did not have this question
+            absent = (
+                not_asked.fillna("")
+                .astype(str)
+                .str.split()
+                .map(lambda names, n=question.name: n in names)
+            )
+            kinds[absent.to_numpy(dtype=bool)] = MissingKind.NOT_ASKED.value
+        columns[question.name] = kinds
     return pd.DataFrame(columns, index=df.index, dtype=object)
 
 

@@ -9,14 +9,19 @@ version that a row's version did not have is *not asked* for that row — record
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from prisonsurvey.errors import UsageError
-from prisonsurvey.questionnaire.model import Question, Questionnaire, QuestionType
+from prisonsurvey.questionnaire.model import (
+    NOT_ASKED_COLUMN,
+    Question,
+    Questionnaire,
+    QuestionType,
+)
 from prisonsurvey.versions.semver import Version
 
 VERSION_COLUMN = "_version"
@@ -104,6 +109,63 @@ def _apply_recode(frame: pd.DataFrame, question: Question, new: Questionnaire) -
         frame[name] = col.map(lambda v: mapping.get(int(v), int(v)) if pd.notna(v) else v)
         frame[name] = frame[name].astype("Int64")
     return frame
+
+
+_EMPTY_DTYPE: dict[QuestionType, str] = {
+    QuestionType.INTEGER: "Float64",
+    QuestionType.DECIMAL: "Float64",
+    QuestionType.SELECT_ONE: "Int64",
+    QuestionType.SELECT_MULTIPLE: "string",
+    QuestionType.TEXT: "string",
+    QuestionType.DATE: "datetime64[ns]",
+    QuestionType.DATETIME: "datetime64[ns]",
+    QuestionType.CALCULATE: "string",
+    QuestionType.NOTE: "string",
+}
+
+
+def _holder(q: Questionnaire, name: str) -> str | None:
+    group = q.repeat_of(name)
+    return group.name if group is not None else None
+
+
+def _questions_in(q: Questionnaire, repeat: str | None) -> list[Question]:
+    return [x for x in q.questions() if x.holds_data and _holder(q, x.name) == repeat]
+
+
+def carry_forward(
+    frame: pd.DataFrame, chain: Sequence[Questionnaire], repeat: str | None = None
+) -> pd.DataFrame:
+    """Carry a typed table of ``chain[0]``'s version to the names and codes of ``chain[-1]``.
+
+    Each later questionnaire's lineage is applied in turn (``renamed_from``, ``recode_from``,
+    ``replaces``). Columns of questions the target has and the table's version had not are
+    added empty, and their names go into the ``_not_asked`` column, so that they read as
+    *not asked*, never as unanswered.
+
+    Args:
+        frame: A typed table (root or one repeat) of the oldest version of ``chain``.
+        chain: The questionnaires from the table's version to the target, oldest first.
+        repeat: The repeat the table holds (``None`` for the root table).
+    """
+    out = frame
+    for step in chain[1:]:
+        out = _step(out, step)
+    target = chain[-1]
+    missing: list[str] = []
+    added: dict[str, pd.Series] = {}
+    for question in _questions_in(target, repeat):
+        if question.name in out.columns:
+            continue
+        missing.append(question.name)
+        added[question.name] = pd.Series(pd.NA, index=out.index, dtype=_EMPTY_DTYPE[question.type])
+        if question.type is QuestionType.SELECT_MULTIPLE and question.choices:
+            for choice in target.choice_lists[question.choices].choices:
+                added[f"{question.name}_{choice.code}"] = pd.Series(np.nan, index=out.index)
+    names = " ".join(missing)
+    out = pd.concat([out, pd.DataFrame(added, index=out.index)], axis=1) if added else out.copy()
+    out[NOT_ASKED_COLUMN] = names if names else None
+    return out
 
 
 def harmonise(
