@@ -28,12 +28,12 @@ import pandas as pd
 from prisonsurvey.adaptation import load_adapted
 from prisonsurvey.codebook.build import build_codebook
 from prisonsurvey.codebook.writers import render_html
-from prisonsurvey.design.spec import DesignSpec
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.estimation.census_file import tabulate_census_file
-from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
+from prisonsurvey.estimation.project_tables import tabulate_project
 from prisonsurvey.preview.render import render_preview
 from prisonsurvey.project import Project
+from prisonsurvey.quality import run_checks, write_findings_csv, write_report_html
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.responses import Store, import_files, missing_kinds
 from prisonsurvey.responses.simulate import simulate
@@ -99,6 +99,15 @@ adaptation: adaptation.yaml
 frame: facilities.csv
 weighting: weighting.yaml
 indicators: []
+tabulate:
+  weights: ../analysis/weighted.csv
+  design:
+    weight: final_weight
+    strata: region
+    psu: facility
+    repweights: repw_*
+    reptype: jkn
+  catalogue: regional-inmate@1.0.0
 """
 
 
@@ -124,7 +133,22 @@ def _fieldwork(
     facility = chosen["code"].to_numpy()[np.arange(len(root)) % len(chosen)]
     root["facility"] = facility
     populations = chosen.set_index("code")["population"]
-    root["roster_line"] = [int(rng.integers(1, int(populations[f]) + 1)) for f in facility]
+    # as in the field: one roster line per sampled person, two interviewers per facility,
+    # interviews in working hours on the day they are dated
+    lines = np.zeros(len(root), dtype=int)
+    for code in chosen["code"]:
+        rows = np.flatnonzero(facility == code)
+        pool = int(populations[code])
+        lines[rows] = rng.choice(np.arange(1, pool + 1), size=rows.size, replace=rows.size > pool)
+    root["roster_line"] = lines
+    root["interviewer_id"] = [f"ENT-{code}-{1 + i % 2}" for i, code in enumerate(facility)]
+    day = pd.to_datetime(root["start"]).dt.normalize()
+    start = day + pd.to_timedelta(8 * 60 + rng.integers(0, 8 * 60, len(root)), unit="min")
+    root["start"] = start
+    root["end"] = start + pd.to_timedelta(rng.integers(35, 75, len(root)), unit="min")
+    root["_submitted_at"] = root["end"] + pd.to_timedelta(
+        rng.integers(60, 600, len(root)), unit="min"
+    )
     path = write_export(sim, "central", out, form_id=q.id, version=xlsform_version(q.version))
     return path, root
 
@@ -229,6 +253,17 @@ def run_demo(
             if not frame.empty:
                 tables[repeat] = frame
 
+    quality = out / "quality"
+    quality.mkdir()
+    checked = run_checks(project)
+    write_report_html(checked, quality / "report.html")
+    write_findings_csv(checked, quality / "findings.csv")
+    result.steps["quality"] = {
+        "report": str(quality / "report.html"),
+        "findings": len(checked.findings),
+    }
+    say(f"quality: {len(checked.findings)} findings in {quality / 'report.html'}")
+
     analysis = out / "analysis"
     analysis.mkdir()
     data = _weighting_frame(root, sample, seed)
@@ -243,27 +278,11 @@ def run_demo(
     )
     say(f"weights: final weights and JKn replicates for {weights['rows']} rows")
 
-    spec = DesignSpec(
-        weight="final_weight",
-        strata="region",
-        psu="facility",
-        repweights="repw_*",
-        reptype="jkn",
-    )
-    core = find_instrument("regional-inmate")
     tables_out: dict[str, str] = {}
     for name, by in (("national", ()), ("by_sex", ("sex_admin",))):
         for fmt in ("xlsx", "html"):
             target = analysis / f"indicators_{name}.{fmt}"
-            tabulate_file(
-                weighted_path,
-                spec,
-                TabulateRequest(variables=(), by=by),
-                target,
-                fmt,
-                "es",
-                instrument=core,
-            )
+            tabulate_project(project_dir, by, (), target, fmt, "es")
             tables_out[f"{name} ({fmt})"] = str(target)
     result.steps["tables"] = tables_out
     say(f"tables: indicators with standard errors in {analysis / 'indicators_national.html'}")

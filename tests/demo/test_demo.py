@@ -46,3 +46,13 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert meta.column_names_to_labels["final_weight"]
     assert (out / "forms" / "arcadia-inmate.xlsx").stat().st_size > 10_000
     assert "codebook" in steps["codebook and files"]
+    # the project tabulates itself: store + weights named in survey.yaml + the catalogue
+    tab = CliRunner().invoke(
+        app,
+        ["tabulate", "--project", str(out / "project"), "--indicators", "no_own_bed", "--json"],
+    )
+    assert tab.exit_code == 0, tab.output
+    records = json.loads(tab.stdout)
+    assert len(records) == 1 and records[0]["variable"] == "no_own_bed"
+    assert 0 <= records[0]["estimate"] <= 100 and records[0]["se"] > 0
+    assert (out / "quality" / "report.html").is_file()

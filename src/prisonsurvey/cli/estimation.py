@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from prisonsurvey.cli._output import fail_on_input_error, print_issues, print_json
@@ -79,6 +80,15 @@ def _census(
         return
     shown = result.table.drop(columns=["unit"])
     typer.echo(shown.to_string(index=False, max_rows=1000, float_format=lambda v: f"{v:.4g}"))
+
+
+def _show(table: pd.DataFrame, by: tuple[str, ...]) -> None:
+    keep = [*by, "variable", "level", "estimate", "se", "ci_lower", "ci_upper", "n"]
+    keep += ["status", "note"]
+    shown = table[[c for c in keep if c in table]]
+    if "level" in shown and shown["level"].isna().all():
+        shown = shown.drop(columns=["level"])
+    typer.echo(shown.to_string(index=False, max_rows=500, float_format=lambda v: f"{v:.4g}"))
 
 
 def tabulate(
@@ -161,14 +171,26 @@ def tabulate(
 
     try:
         if project is not None:
-            raise InputError(
-                Issue(
-                    "EST005",
-                    "tabulating a survey project needs its imported store; export the "
-                    "analysis file and pass it as DATA with --design",
-                    Location(str(project)),
-                )
+            from prisonsurvey.estimation.project_tables import tabulate_project
+
+            tables = tabulate_project(
+                project,
+                _split(by) if by else None,
+                _split(indicators),
+                output,
+                fmt,
+                lang,
             )
+            print_issues(tables.warnings)
+            if as_json:
+                print_json(tables.tabulation.to_records())
+            elif tables.tabulation.output is not None:
+                typer.echo(
+                    f"wrote {tables.tabulation.output}: {len(tables.tabulation.table)} estimates"
+                )
+            else:
+                _show(tables.tabulation.table, _split(by))
+            return
         if data is None:
             raise InputError(Issue("EST002", "give a DATA file (or --project)", Location()))
         if design is not None:
@@ -228,13 +250,7 @@ def tabulate(
     if result.output is not None:
         typer.echo(f"wrote {result.output}: {len(result.table)} estimates")
         return
-    table = result.table
-    keep = [*request.by, "variable", "level", "estimate", "se", "ci_lower", "ci_upper", "n"]
-    keep += ["status", "note"]
-    shown = table[[c for c in keep if c in table]]
-    if shown["level"].isna().all():
-        shown = shown.drop(columns=["level"])
-    typer.echo(shown.to_string(index=False, max_rows=500, float_format=lambda v: f"{v:.4g}"))
+    _show(result.table, request.by)
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:

@@ -1,0 +1,179 @@
+"""Tabulate a survey project: its stored responses, its weights and its indicator catalogue.
+
+``survey.yaml`` says where the weights are and how the design is declared::
+
+    tabulate:
+      weights: analysis/weighted.csv   # the file 'prisonsurvey weight' wrote (keyed by _key)
+      design: {weight: final_weight, strata: region, psu: facility, repweights: 'repw_*',
+               reptype: jkn}
+      catalogue: regional-inmate@1.0.0  # instrument whose indicators.yaml is estimated
+      by: [sex]                         # default breakdowns
+      rules: {flag_min_n: 30, flag_max_cv: 0.3, suppress_min_n: 10, suppress_max_cv: 0.5,
+              min_count: 3, single_facility: true}
+
+The current (not rejected) responses of the store are joined to the weights by ``_key``. When
+the data hold several questionnaire versions, indicators whose definition changed in between
+are reported as warnings (see :func:`prisonsurvey.versions.indicators.indicator_comparability`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from prisonsurvey.datafile import read_data_file
+from prisonsurvey.design.spec import DesignSpec, design_from_frame
+from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.estimation.catalogue import catalogue_labels, catalogue_table
+from prisonsurvey.estimation.rules import Rules
+from prisonsurvey.estimation.tabulate import TabulateRequest, Tabulation
+from prisonsurvey.estimation.writers import TableMeta, write_tables
+from prisonsurvey.project import Project
+from prisonsurvey.questionnaire.find import find_instrument
+from prisonsurvey.questionnaire.indicators import INDICATORS_FILE, load_indicators
+from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
+from prisonsurvey.responses import Store
+from prisonsurvey.versions.indicators import indicator_comparability
+
+NO_SECTION = "EST010"
+"""survey.yaml has no ``tabulate:`` section saying where the weights are."""
+NO_RESPONSES = "EST011"
+"""The store holds no responses, or none of them has a weight."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DesignColumns(_Frozen):
+    """Design columns of the weights file (as ``prisonsurvey tabulate`` flags)."""
+
+    weight: str
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    lonely_psu: str = "fail"
+    repweights: str | None = None
+    reptype: str | None = None
+    fay_rho: float = 0.0
+
+
+class RulesSection(_Frozen):
+    """Reliability and disclosure thresholds (see :class:`~prisonsurvey.estimation.rules.Rules`)."""
+
+    flag_min_n: int = 30
+    flag_max_cv: float = 0.30
+    suppress_min_n: int = 10
+    suppress_max_cv: float = 0.50
+    min_count: int = 3
+    single_facility: bool = True
+
+
+class TabulateSection(_Frozen):
+    """The ``tabulate:`` section of ``survey.yaml``."""
+
+    weights: str
+    key: str = "_key"
+    design: DesignColumns
+    catalogue: str | None = None
+    by: tuple[str, ...] = ()
+    rules: RulesSection = Field(default_factory=RulesSection)
+
+
+@dataclass(frozen=True)
+class ProjectTables:
+    """Tables of a project and the warnings about comparability across versions."""
+
+    tabulation: Tabulation
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def _section(project: Project) -> TabulateSection:
+    section = project.section("tabulate", TabulateSection)
+    if section is None:
+        raise InputError(
+            Issue(
+                NO_SECTION,
+                "survey.yaml has no 'tabulate:' section; add one naming the weights file and "
+                "its design columns (see 'prisonsurvey weight')",
+                Location(str(project.root / "survey.yaml")),
+            )
+        )
+    return section
+
+
+def tabulate_project(
+    project_dir: Path,
+    by: tuple[str, ...] | None = None,
+    indicator_ids: tuple[str, ...] = (),
+    output: Path | None = None,
+    fmt: str | None = None,
+    lang: str = "en",
+) -> ProjectTables:
+    """Estimate the project's indicators from its store and weights, by domains.
+
+    Raises:
+        InputError: No ``tabulate:`` section, no responses, an unreadable weights file, or a
+            bad catalogue or design.
+    """
+    project = Project.open(project_dir)
+    section = _section(project)
+    q = project.questionnaire
+    with Store.open(project, read_only=True) as store:
+        responses = store.responses(q.id)
+    weights_path = project.root / section.weights
+    weights = read_data_file(weights_path)
+    wanted_by = by if by is not None else section.by
+    design_cols = [
+        c
+        for c in weights.columns
+        if c == section.key
+        or c in section.design.model_dump().values()
+        or (section.design.repweights and Path(c).match(section.design.repweights))
+        or (c in wanted_by and c not in responses.columns)
+    ]
+    provided = [c for c in design_cols if c != section.key]
+    data = responses.drop(columns=[c for c in provided if c in responses.columns]).merge(
+        weights[design_cols].drop_duplicates(section.key), on=section.key, how="inner"
+    )
+    if data.empty:
+        raise InputError(
+            Issue(
+                NO_RESPONSES,
+                f"no stored response has a row in {section.weights}; import the data and run "
+                "'prisonsurvey weight' on it first",
+                Location(str(weights_path)),
+            )
+        )
+    spec = DesignSpec(**section.design.model_dump())
+    design = design_from_frame(data, spec, str(weights_path))
+    ref = project.config.instrument
+    catalogue_ref = section.catalogue or f"{ref.id}@{ref.version}"
+    folder = find_instrument(catalogue_ref)
+    catalogue = load_indicators(folder / INDICATORS_FILE, load_questionnaire_or_raise(folder))
+    request = TabulateRequest(
+        variables=(),
+        by=wanted_by,
+        rules=Rules(**section.rules.model_dump()),
+    )
+    result = catalogue_table(design, data, catalogue, request, indicator_ids, str(weights_path))
+    present = set(data["_version"].dropna().astype(str)) if "_version" in data else set()
+    versions = {
+        stamps[0]: qv for stamps, qv in project.questionnaire_versions() if present & set(stamps)
+    }
+    warnings = indicator_comparability(catalogue, versions) if len(versions) > 1 else []
+    if output is not None:
+        meta = TableMeta(
+            title=f"{q.id} {q.version}",
+            by=request.by,
+            labels=catalogue_labels(catalogue, lang),
+            lang=lang,
+        )
+        write_tables(result.table, output, (fmt or output.suffix.lstrip(".")).lower(), meta)
+        result = Tabulation(result.table, result.estimates, output)
+    return ProjectTables(result, list(warnings))
+
+
+__all__ = ["ProjectTables", "TabulateSection", "tabulate_project"]
