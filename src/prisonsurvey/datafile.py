@@ -13,19 +13,24 @@ UNREADABLE = "DAT001"
 SUFFIXES = (".csv", ".parquet", ".pq", ".dta", ".sav")
 
 
-def read_data_file(path: Path) -> pd.DataFrame:
+def read_data_file(path: Path, code: str = UNREADABLE) -> pd.DataFrame:
     """Read a CSV, Parquet, Stata (``.dta``) or SPSS (``.sav``) file into a DataFrame.
 
+    Args:
+        path: The data file.
+        code: Issue code reported when the file cannot be read (each area keeps its own).
+
     Raises:
-        InputError: The file is missing, of an unknown type or unreadable (``DAT001``).
+        InputError: The file is missing, of an unknown type or unreadable (``code``,
+            ``DAT001`` by default).
     """
     where = Location(str(path))
     if not path.is_file():
-        raise InputError(Issue(UNREADABLE, "the data file does not exist; check the path", where))
+        raise InputError(Issue(code, "the data file does not exist; check the path", where))
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
-            Issue(UNREADABLE, "unknown data file type; use .csv, .parquet, .dta or .sav", where)
+            Issue(code, "unknown data file type; use .csv, .parquet, .dta or .sav", where)
         )
     try:
         if suffix == ".csv":
@@ -40,5 +45,5 @@ def read_data_file(path: Path) -> pd.DataFrame:
         return pd.DataFrame(frame)
     except (OSError, ValueError, UnicodeDecodeError) as err:
         raise InputError(
-            Issue(UNREADABLE, f"cannot read the file ({err}); check its format and encoding", where)
+            Issue(code, f"cannot read the file ({err}); check its format and encoding", where)
         ) from err

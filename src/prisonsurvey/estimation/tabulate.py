@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.datafile import read_data_file
 from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
 from prisonsurvey.errors import InputError, Issue, Location
@@ -208,32 +209,9 @@ def read_microdata(path: Path) -> pd.DataFrame:
     """Read a CSV, Parquet, Stata (``.dta``) or SPSS (``.sav``) file.
 
     Raises:
-        InputError: The file is missing, of an unknown type or unreadable.
+        InputError: The file is missing, of an unknown type or unreadable (``EST003``).
     """
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            return pd.read_csv(path)
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix == ".dta":
-            return pd.read_stata(path)
-        if suffix == ".sav":
-            import pyreadstat
-
-            frame, _ = pyreadstat.read_sav(str(path))
-            return pd.DataFrame(frame)
-    except (OSError, ValueError) as err:
-        raise InputError(
-            Issue(UNREADABLE, f"cannot read the file: {err}", Location(str(path)))
-        ) from err
-    raise InputError(
-        Issue(
-            UNREADABLE,
-            "unknown data file type; use .csv, .parquet, .dta or .sav",
-            Location(str(path)),
-        )
-    )
+    return read_data_file(path, UNREADABLE)
 
 
 def tabulate_file(

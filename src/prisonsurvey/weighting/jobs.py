@@ -12,25 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.datafile import read_data_file
+from prisonsurvey.errors import InputError, Issue
 from prisonsurvey.weighting import issues
 from prisonsurvey.weighting.apply import apply_spec
 from prisonsurvey.weighting.loader import load_controls, load_spec
 from prisonsurvey.weighting.sampling import select_facilities, select_persons
 from prisonsurvey.weighting.sheets import sheet_html
 from prisonsurvey.weighting.spec import PersonSamplingSpec
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV or Parquet data file."""
-    if not path.is_file():
-        issues.fail(issues.SPEC_COLUMN, f"data file {path} does not exist", Location(str(path)))
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    try:
-        return pd.read_csv(path)
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        issues.fail(issues.SPEC_COLUMN, f"cannot read {path} as CSV: {err}", Location(str(path)))
 
 
 def _in_file(err: InputError, path: Path) -> InputError:
@@ -57,7 +46,7 @@ def weight_file(
     """
     spec, doc = load_spec(spec_path)
     controls = load_controls(controls_path) if controls_path is not None else {}
-    data = read_table(data_path)
+    data = read_data_file(data_path, issues.SPEC_COLUMN)
     try:
         result = apply_spec(data, spec, controls, replicates=replicates, locate=doc.locate)
     except InputError as err:
@@ -82,7 +71,7 @@ def sample_facilities_file(
 ) -> dict[str, Any]:
     """Draw the facility sample from a frame file and write the frame with the selection."""
     spec, _ = load_spec(spec_path)
-    frame = read_table(frame_path)
+    frame = read_data_file(frame_path, issues.SPEC_COLUMN)
     try:
         sample = select_facilities(frame, spec.sampling.facilities, seed)
     except InputError as err:
