@@ -56,3 +56,13 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert len(records) == 1 and records[0]["variable"] == "no_own_bed"
     assert 0 <= records[0]["estimate"] <= 100 and records[0]["se"] > 0
     assert (out / "quality" / "report.html").is_file()
+    # the project's analysis file carries the final and replicate weights named in survey.yaml
+    sav = out / "export" / "arc.sav"
+    exported = CliRunner().invoke(
+        app, ["export", "data", "--project", str(out / "project"), "-f", "sav", "-o", str(sav)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "left out 1 identifying variable(s): roster_line" in exported.stdout
+    frame, _ = pyreadstat.read_sav(str(sav))
+    assert "final_weight" in frame.columns and "repw_0001" in frame.columns
+    assert frame["final_weight"].sum() > 0

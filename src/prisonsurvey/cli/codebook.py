@@ -102,7 +102,11 @@ def export_data(
     for note in result.notes:
         typer.echo(f"note: {note}")
     if result.truncated:
-        typer.echo(f"labels cut to the format's limit: {', '.join(result.truncated)}")
+        shown = ", ".join(result.truncated[:5]) + (", ..." if len(result.truncated) > 5 else "")
+        typer.echo(
+            f"{len(result.truncated)} variable label(s) cut to the format's limit ({shown}); "
+            "the full question texts are in the codebook"
+        )
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:

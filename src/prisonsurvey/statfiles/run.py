@@ -52,7 +52,30 @@ def export_project_data(
                 Location(str(project_dir)),
             )
         )
+    if extra is None:
+        extra = _project_weights(project, tables[None])
     return export_data(q, tables, output, fmt, lang, include_identifying, extra, missing_kinds)
+
+
+def _project_weights(project: Project, root: pd.DataFrame) -> pd.DataFrame | None:
+    """Final and replicate weights and design variables named by ``tabulate:``, by row."""
+    from prisonsurvey.estimation.project_tables import TabulateSection
+
+    section = project.section("tabulate", TabulateSection)
+    if section is None:
+        return None
+    weights = read_data_file(project.root / section.weights)
+    design = section.design
+    names = [c for c in (design.weight, design.strata, design.psu, design.fpc) if c]
+    if design.repweights:
+        names += [c for c in weights.columns if Path(c).match(design.repweights)]
+    keep = [c for c in dict.fromkeys(names) if c in weights.columns]
+    joined = root[[section.key]].merge(
+        weights[[section.key, *keep]].drop_duplicates(section.key), on=section.key, how="left"
+    )
+    joined.index = root.index
+    out = joined[keep]
+    return out.rename(columns={c: f"design_{c}" for c in keep if c in root.columns})
 
 
 def export_file_data(
