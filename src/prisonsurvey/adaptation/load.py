@@ -40,9 +40,15 @@ from prisonsurvey.adaptation.codes import AdpCode
 from prisonsurvey.adaptation.summary import ComparabilitySummary, summarise
 from prisonsurvey.errors import InputError, Issue, Issues, Location, Severity
 from prisonsurvey.questionnaire.find import find_instrument
-from prisonsurvey.questionnaire.load import FolderLoader, LoadResult, load_questionnaire
+from prisonsurvey.questionnaire.load import (
+    FolderLoader,
+    LoadResult,
+    load_questionnaire,
+    questionnaire_summary,
+)
 from prisonsurvey.questionnaire.model import Questionnaire
 from prisonsurvey.questionnaire.model_errors import suggest
+from prisonsurvey.questionnaire.text_fields import QUESTION_TEXTS, TEXT_FIELDS
 from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml
 from prisonsurvey.versions.diff import diff_questionnaires
 
@@ -67,27 +73,10 @@ KEYS: tuple[str, ...] = (
 )
 REQUIRED: tuple[str, ...] = ("base", "id", "version", "languages")
 _ROOT_OVERRIDES = ("id", "version", "title", "description", "languages", "default_language")
-_TEXT_KEYS = frozenset(
-    {
-        "label",
-        "hint",
-        "guidance_hint",
-        "show_card",
-        "constraint_message",
-        "required_message",
-        "intro",
-        "title",
-        "description",
-    }
-)
+_TEXT_KEYS = TEXT_FIELDS
 _OVERRIDABLE = frozenset(
     {
-        "label",
-        "hint",
-        "guidance_hint",
-        "show_card",
-        "constraint_message",
-        "required_message",
+        *QUESTION_TEXTS,
         "required",
         "relevant",
         "constraint",
@@ -128,16 +117,7 @@ class AdaptedResult:
 
     def summary(self) -> dict[str, Any] | None:
         """Id, version and counts of a valid adapted questionnaire, or ``None``."""
-        q = self.questionnaire
-        if q is None:
-            return None
-        return {
-            "id": q.id,
-            "version": q.version,
-            "modules": len(q.modules),
-            "questions": len(q.questions()),
-            "languages": list(q.languages),
-        }
+        return questionnaire_summary(self.questionnaire)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result (what ``validate --json`` prints for an adaptation)."""

@@ -28,6 +28,7 @@ from prisonsurvey.questionnaire.model import (
     Text,
 )
 from prisonsurvey.questionnaire.source_map import ModelPath, SourceMap
+from prisonsurvey.questionnaire.text_fields import QUESTION_TEXTS
 from prisonsurvey.questionnaire.walk import WalkedItem, walk_items
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -61,14 +62,6 @@ RESERVED_NAMES: frozenset[str] = frozenset(
 """Lowercased words no question or group may be named (plus Stata's ``str1``..``str2045``)."""
 _STATA_STR_RE = re.compile(r"^str\d+$")
 
-_QUESTION_TEXTS = (
-    "label",
-    "hint",
-    "guidance_hint",
-    "show_card",
-    "constraint_message",
-    "required_message",
-)
 _GROUP_TEXTS = ("label", "intro")
 
 
@@ -328,7 +321,7 @@ class _Linter:
                 else f"question '{q.name}' has no label",
                 (*path, "name"),
             )
-        for name in _QUESTION_TEXTS:
+        for name in QUESTION_TEXTS:
             self.text(getattr(q, name), (*path, name), f"{name} of '{q.name}'")
 
     def group(self, g: Group, path: ModelPath) -> None:
@@ -353,7 +346,7 @@ class _Linter:
     def text_references(self, items: list[WalkedItem]) -> None:
         names = {item.name for _, _, item in items}
         for path, _, item in items:
-            fields = _QUESTION_TEXTS if isinstance(item, Question) else _GROUP_TEXTS
+            fields = QUESTION_TEXTS if isinstance(item, Question) else _GROUP_TEXTS
             for field in fields:
                 text: Text = getattr(item, field)
                 for lang, value in text.items():

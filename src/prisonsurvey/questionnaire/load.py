@@ -49,6 +49,26 @@ _EXPRESSION_FIELDS = frozenset(
 )
 
 
+def questionnaire_summary(q: Questionnaire | None) -> dict[str, Any] | None:
+    """Id, version and counts of a questionnaire, or ``None`` when there is none.
+
+    Args:
+        q: The questionnaire (``None`` when loading it failed).
+
+    Returns:
+        ``{"id", "version", "modules", "questions", "languages"}`` or ``None``.
+    """
+    if q is None:
+        return None
+    return {
+        "id": q.id,
+        "version": q.version,
+        "modules": len(q.modules),
+        "questions": len(q.questions()),
+        "languages": list(q.languages),
+    }
+
+
 @dataclass
 class LoadResult:
     """What loading a questionnaire folder gave.
@@ -71,16 +91,7 @@ class LoadResult:
 
     def summary(self) -> dict[str, Any] | None:
         """Id, version and counts of a valid questionnaire, or ``None``."""
-        q = self.questionnaire
-        if q is None:
-            return None
-        return {
-            "id": q.id,
-            "version": q.version,
-            "modules": len(q.modules),
-            "questions": len(q.questions()),
-            "languages": list(q.languages),
-        }
+        return questionnaire_summary(self.questionnaire)
 
     def copy(self) -> LoadResult:
         """A copy whose issue list can be changed without touching this one."""

@@ -17,21 +17,9 @@ from prisonsurvey.errors import Issue, Location
 from prisonsurvey.questionnaire.codes import QnrCode
 from prisonsurvey.questionnaire.model import Choice, Group, Question
 from prisonsurvey.questionnaire.source_map import ModelPath, SourceMap
+from prisonsurvey.questionnaire.text_fields import TEXT_FIELDS
 
 _TAGS = frozenset({"question", "group"})
-_TEXT_FIELDS = frozenset(
-    {
-        "label",
-        "hint",
-        "guidance_hint",
-        "show_card",
-        "constraint_message",
-        "required_message",
-        "intro",
-        "title",
-        "description",
-    }
-)
 
 
 def _issue(code: QnrCode, message: str, location: Location) -> Issue:
@@ -84,7 +72,7 @@ def _describe(path: ModelPath) -> str:
 
 
 def _in_text(path: ModelPath) -> bool:
-    return len(path) >= 2 and path[-2] in _TEXT_FIELDS
+    return len(path) >= 2 and path[-2] in TEXT_FIELDS
 
 
 def _type_hint(kind: str) -> str:
