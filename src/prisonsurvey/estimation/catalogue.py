@@ -31,6 +31,35 @@ CANNOT_EVALUATE = "EST007"
 SCALED = ("estimate", "se", "ci_lower", "ci_upper")
 
 
+def chosen_indicators(
+    catalogue: IndicatorCatalogue, ids: Sequence[str], source: str = ""
+) -> list[str]:
+    """The indicators to compute: ``ids`` in their order, or the whole catalogue when empty.
+
+    Args:
+        catalogue: The loaded indicator catalogue.
+        ids: Indicator ids asked for.
+        source: Data file name used in issue locations.
+
+    Raises:
+        InputError: An id that is not in the catalogue (``EST006``).
+    """
+    chosen = list(ids) or catalogue.ids()
+    unknown = [i for i in chosen if i not in catalogue.ids()]
+    if unknown:
+        raise InputError(
+            [
+                Issue(
+                    UNKNOWN_INDICATOR,
+                    f"indicator '{i}' is not in the catalogue; known: {', '.join(catalogue.ids())}",
+                    Location(source),
+                )
+                for i in unknown
+            ]
+        )
+    return chosen
+
+
 def catalogue_table(
     design: SurveyDesign,
     data: pd.DataFrame,
@@ -52,19 +81,7 @@ def catalogue_table(
     Raises:
         InputError: An unknown indicator id, or an indicator whose columns are not in the data.
     """
-    chosen = list(ids) or catalogue.ids()
-    unknown = [i for i in chosen if i not in catalogue.ids()]
-    if unknown:
-        raise InputError(
-            [
-                Issue(
-                    UNKNOWN_INDICATOR,
-                    f"indicator '{i}' is not in the catalogue; known: {', '.join(catalogue.ids())}",
-                    Location(source),
-                )
-                for i in unknown
-            ]
-        )
+    chosen = chosen_indicators(catalogue, ids, source)
     base = {b: data[b] for b in request.by if b in data}
     parts: list[pd.DataFrame] = []
     for ind_id in chosen:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from prisonsurvey.errors import InputError, Issue, Issues, Location, Severity
-from prisonsurvey.estimation.catalogue import CANNOT_EVALUATE, UNKNOWN_INDICATOR
+from prisonsurvey.estimation.catalogue import CANNOT_EVALUATE, chosen_indicators
 from prisonsurvey.estimation.census import CensusIndicator, census_tabulate
 from prisonsurvey.questionnaire.expressions import ExpressionError
 from prisonsurvey.questionnaire.indicators import (
@@ -329,19 +329,7 @@ def census_catalogue_table(
         InputError: Unknown indicator or breakdown, a needed parameter without a value, or an
             indicator whose columns are not in the data.
     """
-    chosen = list(ids) or catalogue.ids()
-    unknown = [i for i in chosen if i not in catalogue.ids()]
-    if unknown:
-        raise InputError(
-            [
-                Issue(
-                    UNKNOWN_INDICATOR,
-                    f"indicator '{i}' is not in the catalogue; known: {', '.join(catalogue.ids())}",
-                    Location(source),
-                )
-                for i in unknown
-            ]
-        )
+    chosen = chosen_indicators(catalogue, ids, source)
     missing_by = [b for b in by or () if b not in data]
     if missing_by:
         raise InputError(

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.estimation.catalogue import catalogue_labels
 from prisonsurvey.estimation.census_catalogue import (
     CENSUS_COLUMNS,
@@ -14,8 +13,8 @@ from prisonsurvey.estimation.census_catalogue import (
     census_catalogue_table,
     census_note,
 )
-from prisonsurvey.estimation.tabulate import BAD_REQUEST, read_microdata
-from prisonsurvey.estimation.writers import TableFormat, TableMeta, write_tables
+from prisonsurvey.estimation.tabulate import output_format, read_microdata
+from prisonsurvey.estimation.writers import TableMeta, write_tables
 from prisonsurvey.questionnaire.compiled import variables_of
 from prisonsurvey.questionnaire.indicators import INDICATORS_FILE, load_indicators
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
@@ -65,17 +64,7 @@ def tabulate_census_file(
         InputError: Unreadable data or instrument, an invalid catalogue, an unknown indicator
             or breakdown, a missing parameter, or an unknown output format.
     """
-    chosen = None
-    if output is not None:
-        chosen = (fmt or output.suffix.lstrip(".")).lower()
-        if chosen not in {f.value for f in TableFormat}:
-            raise InputError(
-                Issue(
-                    BAD_REQUEST,
-                    "output format must be one of " + ", ".join(f.value for f in TableFormat),
-                    Location(str(output)),
-                )
-            )
+    chosen = None if output is None else output_format(output, fmt)
     questionnaire = load_questionnaire_or_raise(instrument)
     catalogue = load_indicators(instrument / INDICATORS_FILE, questionnaire)
     data = read_microdata(data_path)

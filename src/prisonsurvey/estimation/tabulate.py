@@ -205,6 +205,24 @@ def indicator_table(
     return tabulate(design, frame, sub)
 
 
+def output_format(output: Path, fmt: str | None) -> str:
+    """The tables format asked for: ``fmt``, or else the output file's extension.
+
+    Raises:
+        InputError: Not a known tables format (``EST002``, located at the output file).
+    """
+    chosen = (fmt or output.suffix.lstrip(".")).lower()
+    if chosen not in {f.value for f in TableFormat}:
+        raise InputError(
+            Issue(
+                BAD_REQUEST,
+                "output format must be one of " + ", ".join(f.value for f in TableFormat),
+                Location(str(output)),
+            )
+        )
+    return chosen
+
+
 def read_microdata(path: Path) -> pd.DataFrame:
     """Read a CSV, Parquet, Stata (``.dta``) or SPSS (``.sav``) file.
 
@@ -260,15 +278,7 @@ def tabulate_file(
         result = tabulate(design, data, request, source)
     if output is None:
         return result
-    chosen = (fmt or output.suffix.lstrip(".")).lower()
-    if chosen not in {f.value for f in TableFormat}:
-        raise InputError(
-            Issue(
-                BAD_REQUEST,
-                "output format must be one of " + ", ".join(f.value for f in TableFormat),
-                Location(str(output)),
-            )
-        )
+    chosen = output_format(output, fmt)
     meta = TableMeta(
         title=title or f"{request.stat} by {', '.join(request.by) or 'total'}",
         by=request.by,
