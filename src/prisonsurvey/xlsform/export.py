@@ -17,24 +17,11 @@ from prisonsurvey.questionnaire.model import (
 )
 from prisonsurvey.xlsform._logic import XPathRenderer
 from prisonsurvey.xlsform._words import word, words
+from prisonsurvey.xlsform.columns import SURVEY_LOGIC, SURVEY_TEXTS
 from prisonsurvey.xlsform.facilities import FACILITY_LIST, read_facility_frame
 from prisonsurvey.xlsform.version import xlsform_version
 from prisonsurvey.xlsform.workbook import write_workbook
 
-SURVEY_TEXTS = ("label", "hint", "guidance_hint", "constraint_message", "required_message")
-"""Translatable survey columns, each written once per language."""
-SURVEY_LOGIC = (
-    "required",
-    "relevant",
-    "constraint",
-    "calculation",
-    "choice_filter",
-    "repeat_count",
-    "default",
-    "appearance",
-    "read_only",
-)
-"""Untranslated survey columns."""
 METADATA = ("start", "end", "deviceid", "audit")
 """Metadata questions every exported form records first."""
 

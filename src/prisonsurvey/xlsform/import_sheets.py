@@ -16,6 +16,7 @@ from prisonsurvey.questionnaire.model import (
     Text,
 )
 from prisonsurvey.xlsform._words import word
+from prisonsurvey.xlsform.columns import SURVEY_LOGIC, SURVEY_TEXTS
 from prisonsurvey.xlsform.read import (
     SheetRow,
     XlsformBook,
@@ -23,18 +24,8 @@ from prisonsurvey.xlsform.read import (
     split_column,
 )
 
-TEXT_COLUMNS = ("label", "hint", "guidance_hint", "constraint_message", "required_message")
-LOGIC_COLUMNS = (
-    "required",
-    "relevant",
-    "constraint",
-    "calculation",
-    "choice_filter",
-    "repeat_count",
-    "default",
-    "appearance",
-    "read_only",
-)
+TEXT_COLUMNS = SURVEY_TEXTS
+LOGIC_COLUMNS = SURVEY_LOGIC
 _ALIASES = {
     "jr:constraintmsg": "constraint_message",
     "constraint message": "constraint_message",
