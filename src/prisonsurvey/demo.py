@@ -114,7 +114,13 @@ tabulate:
 def _design(project_dir: Path) -> tuple[Path, Project]:
     example = example_folder()
     project_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("adaptation.yaml", "national_module.yaml", "facilities.csv", "weighting.yaml"):
+    for name in (
+        "adaptation.yaml",
+        "national_module.yaml",
+        "facilities.csv",
+        "offences.csv",
+        "weighting.yaml",
+    ):
         shutil.copy2(example / name, project_dir / name)
     shutil.copy2(example / "controls.json", project_dir / "controls.json")
     (project_dir / "survey.yaml").write_text(_survey_yaml(xlsform_version("1.0.0")), "utf-8")

@@ -6,11 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from prisonsurvey.adaptation import load_adapted
 from prisonsurvey.cli import app
+from prisonsurvey.questionnaire.compiled import compiled
+from prisonsurvey.questionnaire.expressions import evaluate
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,9 +52,14 @@ def test_example_adaptation_validates_with_its_comparability_summary() -> None:
     core = load_questionnaire_or_raise(CORE)
     core_names = [x.name for x in core.questions() if x.holds_data]
     assert summary.not_fielded.keys() == {"sexual_orientation"}
-    assert summary.adapted_items == {}
-    assert list(summary.kept) == [n for n in core_names if n != "sexual_orientation"]
+    assert summary.adapted_items == {
+        "offence_iccs": ("coded from the national question 'offence_national'",)
+    }
+    assert list(summary.kept) == [
+        n for n in core_names if n not in ("sexual_orientation", "offence_iccs")
+    ]
     assert summary.added == (
+        "offence_national",
         "n1_arcadia",
         "nat_id_document",
         "nat_remote_hearing",
@@ -173,3 +181,33 @@ def test_unknown_base_is_located(country: Path) -> None:
     path = _write(country, BASE.replace("regional-inmate@1.0.0", "regional-inmate@9.9.9"))
     issue = next(i for i in load_adapted(path).issues if i.code == "ADP004")
     assert issue.location.line == 1
+
+
+def test_crosswalk_derives_the_core_code_from_national_codes() -> None:
+    q = load_adapted(EXAMPLE / "adaptation.yaml").questionnaire
+    assert q is not None
+    national = q.question("offence_national")
+    assert national.type.value == "select_one" and q.repeat_of("offence_national") is not None
+    names = [x.name for x in q.questions()]
+    assert names.index("offence_national") == names.index("offence_iccs") - 1
+    iccs = q.question("offence_iccs")
+    assert iccs.type.value == "calculate" and iccs.choices == "iccs_section"
+    expr = compiled(q).get("offence_iccs", "calculation")
+    assert expr is not None
+    frame = pd.DataFrame({"offence_national": [101, 130, 160, 199, None]})
+    got = evaluate(expr, frame).tolist()
+    # offences.csv: 101 homicide -> 1, 130 rape -> 3, 160 drug trafficking -> 6, 199 other -> 11
+    assert got[:4] == [1, 3, 6, 11] and (got[4] == "" or pd.isna(got[4]))
+
+
+def test_crosswalk_to_a_code_the_core_list_lacks_is_located(country: Path) -> None:
+    (country / "offences.csv").write_text("code,name,iccs\n101,Homicidio,1\n102,Otro,42\n", "utf-8")
+    path = _write(
+        country,
+        BASE
+        + "crosswalks:\n  - {question: offence_iccs, national_question: offence_national,\n"
+        + "     from_csv: offences.csv, code: code, label: name, maps_to: iccs}\n",
+    )
+    issue = next(i for i in load_adapted(path).issues if i.code == "ADP006")
+    assert issue.location.file.endswith("offences.csv")
+    assert (issue.location.row, issue.location.column) == (3, "iccs")

@@ -22,6 +22,9 @@ validated by the same rules as any questionnaire. Format (all keys but ``base``,
     not_fielded: {sexual_orientation: "not approved by the national ethics committee"}
     overrides: {age: {constraint: . >= 16 and . <= 99}}   # changes to core questions
     declared_changes: {age: "minors are held in adult prisons in this country"}
+    crosswalks:                          # national codes mapped to a core classification
+      - {question: offence_iccs, national_question: offence_national, from_csv: offences.csv,
+         code: code, label: name, maps_to: iccs}
 
 A translations file for an added language maps ``title``/``description`` to a text, ``items``
 to ``{name: {label: ..., hint: ...}}`` and ``choices`` to ``{list: {code: label}}``.
@@ -37,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from prisonsurvey.adaptation.codes import AdpCode
+from prisonsurvey.adaptation.crosswalk import apply_crosswalks
 from prisonsurvey.adaptation.summary import ComparabilitySummary, summarise
 from prisonsurvey.errors import InputError, Issue, Issues, Location, Severity
 from prisonsurvey.questionnaire.find import find_instrument
@@ -70,6 +74,7 @@ KEYS: tuple[str, ...] = (
     "not_fielded",
     "overrides",
     "declared_changes",
+    "crosswalks",
 )
 REQUIRED: tuple[str, ...] = ("base", "id", "version", "languages")
 _ROOT_OVERRIDES = ("id", "version", "title", "description", "languages", "default_language")
@@ -163,6 +168,7 @@ class _Adapter:
         self.path = path
         self.folder = path.parent
         self.issues: list[Issue] = []
+        self.derived: dict[str, str] = {}
         self.doc = read_yaml(path)
         self.issues.extend(self.doc.issues)
 
@@ -248,6 +254,11 @@ class _Adapter:
         self._questions(data, core)
         self._choice_files(loader, data)
         self._replace_choices(data, core, languages)
+        walked = apply_crosswalks(
+            self._list("crosswalks"), self.folder, self.doc, data, sorted(languages)
+        )
+        self.issues.extend(walked.issues)
+        self.derived = walked.derived
         self._add_languages(data, core)
         for key in ("modules", "choice_lists", "title", "description"):
             if key in data:
@@ -543,7 +554,9 @@ def load_adapted(path: Path) -> AdaptedResult:
         declared = {str(k): str(v) for k, v in adapter._mapping("declared_changes").items()}
         not_fielded = {str(k): str(v) for k, v in adapter._mapping("not_fielded").items()}
         diff = diff_questionnaires(core, result.questionnaire)
-        summary = summarise(core, result.questionnaire, diff, not_fielded, declared)
+        summary = summarise(
+            core, result.questionnaire, diff, not_fielded, declared, adapter.derived
+        )
         for change in summary.undeclared_breaking:
             issues.add(
                 Issue(

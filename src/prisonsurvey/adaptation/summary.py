@@ -87,8 +87,14 @@ def summarise(
     diff: VersionDiff,
     not_fielded: dict[str, str],
     declared: dict[str, str],
+    derived: dict[str, str] | None = None,
 ) -> ComparabilitySummary:
-    """Classify every core question from the diff of the core against the adaptation."""
+    """Classify every core question from the diff of the core against the adaptation.
+
+    Core questions ``derived`` from a national question through a crosswalk are adapted, not
+    broken: the comparable variable is still produced, from national codes.
+    """
+    derived = derived or {}
     changes_by_item: dict[str, list[Change]] = {}
     added: list[str] = []
     undeclared: list[Change] = []
@@ -104,6 +110,8 @@ def summarise(
             continue
         if change.kind is ChangeKind.GROUP_REMOVED:
             continue
+        if change.item in derived:
+            continue
         changes_by_item.setdefault(change.item, []).append(change)
         if change.impact is Impact.BREAKING and change.item not in declared:
             undeclared.append(change)
@@ -114,7 +122,9 @@ def summarise(
         if name in not_fielded:
             continue
         real = [c for c in changes_by_item.get(name, []) if c.impact is not Impact.COSMETIC]
-        if real:
+        if name in derived:
+            adapted_items[name] = (f"coded from the national question '{derived[name]}'",)
+        elif real:
             adapted_items[name] = tuple(dict.fromkeys(c.detail for c in real))
         else:
             kept.append(name)
