@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.quality.context import CheckContext, table_label
-from prisonsurvey.quality.findings import empty_findings, frame
+from prisonsurvey.quality.checks._rows import table_rows
+from prisonsurvey.quality.context import CheckContext
+from prisonsurvey.quality.findings import empty_findings
 from prisonsurvey.quality.registry import check
 from prisonsurvey.questionnaire.expressions import ExpressionError, references
 from prisonsurvey.questionnaire.model import QuestionType
@@ -41,16 +42,14 @@ def consistency(ctx: CheckContext) -> pd.DataFrame:
             else np.full(int(flagged.sum()), "", dtype=object)
         )
         parts.append(
-            frame(
+            table_rows(
+                ctx,
+                table,
+                flagged,
+                question,
+                values,
+                f"{rule.id}: {rule.message}",
                 severity=rule.severity,
-                instrument=ctx.instrument,
-                table=table_label(table),
-                key=ctx.keys(table)[flagged],
-                facility=ctx.facility(table)[flagged],
-                interviewer=ctx.interviewer(table)[flagged],
-                question=question,
-                value=values,
-                message=f"{rule.id}: {rule.message}",
             )
         )
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()
@@ -96,15 +95,13 @@ def future_date(ctx: CheckContext) -> pd.DataFrame:
             if not bad.any():
                 continue
             parts.append(
-                frame(
-                    instrument=ctx.instrument,
-                    table=table_label(table),
-                    key=ctx.keys(table)[bad],
-                    facility=ctx.facility(table)[bad],
-                    interviewer=ctx.interviewer(table)[bad],
-                    question=question.name,
-                    value=ctx.shown(question.name, values[bad]),
-                    message="date after the day of the interview",
+                table_rows(
+                    ctx,
+                    table,
+                    bad,
+                    question.name,
+                    ctx.shown(question.name, values[bad]),
+                    "date after the day of the interview",
                 )
             )
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()

@@ -5,26 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.quality.checks._rows import root_rows
 from prisonsurvey.quality.context import CheckContext
-from prisonsurvey.quality.findings import ROOT, as_text, empty_findings, frame
+from prisonsurvey.quality.findings import as_text, empty_findings
 from prisonsurvey.quality.registry import check
-
-
-def _root_rows(
-    ctx: CheckContext, mask: np.ndarray, question: str, value: np.ndarray, message: object
-) -> pd.DataFrame:
-    if not mask.any():
-        return empty_findings()
-    return frame(
-        instrument=ctx.instrument,
-        table=ROOT,
-        key=ctx.keys(None)[mask],
-        facility=ctx.facility(None)[mask],
-        interviewer=ctx.interviewer(None)[mask],
-        question=question,
-        value=value,
-        message=message,
-    )
 
 
 def _first_key_of_group(keys: np.ndarray, groups: pd.Series) -> np.ndarray:
@@ -47,7 +31,7 @@ def duplicate_submission(ctx: CheckContext) -> pd.DataFrame:
     keys = ctx.keys(None)
     parts = []
     same_key = pd.Series(keys).duplicated(keep=False).to_numpy()
-    parts.append(_root_rows(ctx, same_key, "", keys[same_key], "key appears more than once"))
+    parts.append(root_rows(ctx, same_key, "", keys[same_key], "key appears more than once"))
     answers = [q.name for q in ctx.present(None)]
     if answers:
         digest = pd.util.hash_pandas_object(root[answers], index=False)
@@ -56,7 +40,7 @@ def duplicate_submission(ctx: CheckContext) -> pd.DataFrame:
             first = _first_key_of_group(keys, digest)
             mask = copies & (first != keys)
             message = np.char.add("every answer equals submission ", first[mask].astype(str))
-            parts.append(_root_rows(ctx, mask, "", first[mask], message.astype(object)))
+            parts.append(root_rows(ctx, mask, "", first[mask], message.astype(object)))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -91,7 +75,7 @@ def duplicate_person(ctx: CheckContext) -> pd.DataFrame:
         np.char.add(f"same {' + '.join(cols)} in ", count.astype(str)),
         np.char.add(" submissions, first ", first[dup].astype(str)),
     )
-    return _root_rows(ctx, dup, cols[-1], np.asarray(value, dtype=object), message.astype(object))
+    return root_rows(ctx, dup, cols[-1], np.asarray(value, dtype=object), message.astype(object))
 
 
 @check(
@@ -131,4 +115,4 @@ def device_overlap(ctx: CheckContext) -> pd.DataFrame:
     if not flagged.any():
         return empty_findings()
     value = as_text(device[flagged])
-    return _root_rows(ctx, flagged, cols.device, value, "overlaps another interview on this device")
+    return root_rows(ctx, flagged, cols.device, value, "overlaps another interview on this device")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.quality.checks._rows import table_rows
 from prisonsurvey.quality.context import CheckContext, table_label
 from prisonsurvey.quality.findings import empty_findings, frame
 from prisonsurvey.quality.registry import check
@@ -22,16 +23,7 @@ def _rows(
     if not mask.any():
         return None
     df = ctx.tables[table]
-    return frame(
-        instrument=ctx.instrument,
-        table=table_label(table),
-        key=ctx.keys(table)[mask],
-        facility=ctx.facility(table)[mask],
-        interviewer=ctx.interviewer(table)[mask],
-        question=name,
-        value=ctx.shown(name, df[name][mask]),
-        message=message,
-    )
+    return table_rows(ctx, table, mask, name, ctx.shown(name, df[name][mask]), message)
 
 
 def _each_question(ctx: CheckContext, per_question: _PerQuestion) -> pd.DataFrame:

@@ -7,8 +7,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.quality.checks._rows import facility_rows
 from prisonsurvey.quality.context import CheckContext
-from prisonsurvey.quality.findings import as_text, empty_findings, frame
+from prisonsurvey.quality.findings import as_text, empty_findings
 from prisonsurvey.quality.registry import check
 
 
@@ -94,12 +95,7 @@ def progress_behind(ctx: CheckContext) -> pd.DataFrame:
         f"{c} completed of a target of {t} ({e:g} expected by now)"
         for c, t, e in zip(sel["completed"], sel["target"], sel["expected_by_now"], strict=True)
     ]
-    return frame(
-        instrument=ctx.instrument,
-        facility=sel["facility"].to_numpy(dtype=object),
-        value=as_text(sel["completed"]),
-        message=np.asarray(message, dtype=object),
-    )
+    return facility_rows(ctx, sel, as_text(sel["completed"]), message)
 
 
 @check(
@@ -121,9 +117,4 @@ def response_rate(ctx: CheckContext) -> pd.DataFrame:
         f"response rate {r * 100:.1f}% ({c} completed, {f} refused)"
         for r, c, f in zip(sel["response_rate"], sel["completed"], sel["refused"], strict=True)
     ]
-    return frame(
-        instrument=ctx.instrument,
-        facility=sel["facility"].to_numpy(dtype=object),
-        value=as_text(sel["response_rate"]),
-        message=np.asarray(message, dtype=object),
-    )
+    return facility_rows(ctx, sel, as_text(sel["response_rate"]), message)

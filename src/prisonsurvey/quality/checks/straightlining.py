@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.quality.context import CheckContext, table_label
+from prisonsurvey.quality.checks._rows import table_rows
+from prisonsurvey.quality.context import CheckContext
 from prisonsurvey.quality.findings import as_text, empty_findings, frame
 from prisonsurvey.quality.registry import check
 from prisonsurvey.quality.stats import benjamini_hochberg, higher_rate_p, rest_rate
@@ -95,15 +96,13 @@ def straightlining(ctx: CheckContext) -> pd.DataFrame:
         if not straight.any():
             continue
         parts.append(
-            frame(
-                instrument=ctx.instrument,
-                table=table_label(table),
-                key=ctx.keys(table)[straight],
-                facility=ctx.facility(table)[straight],
-                interviewer=ctx.interviewer(table)[straight],
-                question=name,
-                value=as_text(pd.Series(ref[straight])),
-                message=f"same answer to every item of the battery starting at {name}",
+            table_rows(
+                ctx,
+                table,
+                straight,
+                name,
+                as_text(pd.Series(ref[straight])),
+                f"same answer to every item of the battery starting at {name}",
             )
         )
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()

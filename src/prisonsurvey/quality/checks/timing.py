@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from prisonsurvey.quality.audit import minutes_for
+from prisonsurvey.quality.checks._rows import root_rows
 from prisonsurvey.quality.context import CheckContext
-from prisonsurvey.quality.findings import ROOT, as_text, empty_findings, frame
+from prisonsurvey.quality.findings import as_text, empty_findings
 from prisonsurvey.quality.registry import check
 
 
@@ -40,20 +41,12 @@ def minutes(ctx: CheckContext) -> pd.Series | None:
     return pd.Series(np.where(np.isnan(audit), clock, audit))
 
 
-def _flag(
-    ctx: CheckContext, mask: np.ndarray, question: str, value: np.ndarray, message: str
+def _beyond(
+    ctx: CheckContext, length: pd.Series, outside: pd.Series, limit: float, word: str
 ) -> pd.DataFrame:
-    if not mask.any():
-        return empty_findings()
-    return frame(
-        instrument=ctx.instrument,
-        table=ROOT,
-        key=ctx.keys(None)[mask],
-        facility=ctx.facility(None)[mask],
-        interviewer=ctx.interviewer(None)[mask],
-        question=question,
-        value=value,
-        message=message,
+    mask = outside.fillna(False).to_numpy(dtype=bool) & ctx.completed
+    return root_rows(
+        ctx, mask, "", as_text(length[mask].round(1)), f"interview {word} than {limit:g} minutes"
     )
 
 
@@ -88,10 +81,7 @@ def duration_short(ctx: CheckContext) -> pd.DataFrame:
         return empty_findings()
     limit = ctx.config.thresholds.min_minutes
     ctx.extra_tables["duration_by_interviewer"] = _by_interviewer(ctx, length)
-    mask = (length < limit).fillna(False).to_numpy(dtype=bool) & ctx.completed
-    return _flag(
-        ctx, mask, "", as_text(length[mask].round(1)), f"interview shorter than {limit:g} minutes"
-    )
+    return _beyond(ctx, length, length < limit, limit, "shorter")
 
 
 @check(
@@ -106,10 +96,7 @@ def duration_long(ctx: CheckContext) -> pd.DataFrame:
     if length is None:
         return empty_findings()
     limit = ctx.config.thresholds.max_minutes
-    mask = (length > limit).fillna(False).to_numpy(dtype=bool) & ctx.completed
-    return _flag(
-        ctx, mask, "", as_text(length[mask].round(1)), f"interview longer than {limit:g} minutes"
-    )
+    return _beyond(ctx, length, length > limit, limit, "longer")
 
 
 @check(
@@ -131,7 +118,7 @@ def outside_hours(ctx: CheckContext) -> pd.DataFrame:
     value = np.char.add(
         np.char.add(as_text(start[mask]).astype(str), " to "), as_text(end[mask]).astype(str)
     )
-    return _flag(
+    return root_rows(
         ctx,
         mask,
         "",
