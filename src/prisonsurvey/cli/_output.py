@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -35,3 +36,19 @@ def fail_on_input_error(err: InputError, as_json: bool = False) -> typer.Exit:
         print_issues(err.issues)
     sys.stderr.flush()
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def exit_on_bad_input(as_json: bool = False) -> Iterator[None]:
+    """Run a command's library call; bad input prints its issues and exits with code 2.
+
+    Args:
+        as_json: Print the issues as JSON on standard output instead of lines on standard error.
+
+    Raises:
+        typer.Exit: The call raised :class:`InputError` (exit code 2).
+    """
+    try:
+        yield
+    except InputError as err:
+        raise fail_on_input_error(err, as_json) from None

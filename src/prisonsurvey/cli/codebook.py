@@ -7,8 +7,11 @@ from typing import Annotated, Literal, cast
 
 import typer
 
-from prisonsurvey.cli._output import EXIT_BAD_INPUT, fail_on_input_error, print_json
-from prisonsurvey.errors import InputError
+from prisonsurvey.cli._output import (
+    EXIT_BAD_INPUT,
+    exit_on_bad_input,
+    print_json,
+)
 
 
 def codebook(
@@ -41,10 +44,8 @@ def codebook(
         raise typer.Exit(EXIT_BAD_INPUT)
     kind = cast(Literal["html", "md", "xlsx", "ddi"], fmt)
     request = CodebookRequest(path, output, kind, lang, data, weight, project)
-    try:
+    with exit_on_bad_input(as_json):
         result = codebook_command(request)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result)
     else:
@@ -77,7 +78,7 @@ def export_data(
         typer.echo(f"--format must be one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     kind = cast(Literal["sav", "dta", "csv", "parquet"], fmt)
-    try:
+    with exit_on_bad_input(as_json):
         if project is not None:
             result = export_project_data(project, output, kind, lang, include_identifying)
         elif questionnaire is not None and data is not None:
@@ -85,8 +86,6 @@ def export_data(
         else:
             typer.echo("give --project DIR, or --questionnaire PATH with --data FILE", err=True)
             raise typer.Exit(EXIT_BAD_INPUT)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result.to_dict())
         return

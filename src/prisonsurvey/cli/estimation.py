@@ -8,7 +8,11 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from prisonsurvey.cli._output import fail_on_input_error, print_issues, print_json
+from prisonsurvey.cli._output import (
+    exit_on_bad_input,
+    print_issues,
+    print_json,
+)
 from prisonsurvey.errors import InputError, Issue, Location
 
 
@@ -50,7 +54,7 @@ def _census(
 ) -> None:
     from prisonsurvey.estimation.census_file import tabulate_census_file
 
-    try:
+    with exit_on_bad_input(as_json):
         if data is None or instrument is None:
             raise InputError(
                 Issue(
@@ -69,8 +73,6 @@ def _census(
             fmt=fmt,
             lang=lang,
         )
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result.to_dict())
         return
@@ -169,7 +171,7 @@ def tabulate(
     from prisonsurvey.design.spec_file import load_design_spec
     from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
 
-    try:
+    with exit_on_bad_input(as_json):
         if project is not None:
             from prisonsurvey.estimation.project_tables import tabulate_project
 
@@ -242,8 +244,6 @@ def tabulate(
             instrument=instrument,
             indicator_ids=_split(indicators),
         )
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result.to_records())
         return

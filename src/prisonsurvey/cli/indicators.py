@@ -10,11 +10,10 @@ import typer
 from prisonsurvey.cli._output import (
     EXIT_FAILED,
     EXIT_OK,
-    fail_on_input_error,
+    exit_on_bad_input,
     print_issues,
     print_json,
 )
-from prisonsurvey.errors import InputError
 from prisonsurvey.questionnaire.indicators import check_instrument_indicators
 
 
@@ -31,10 +30,8 @@ def indicators(
     Exit 0 when valid (warnings allowed), 1 when the catalogue has problems, 2 when the folder,
     the questionnaire or the catalogue cannot be read.
     """
-    try:
+    with exit_on_bad_input(as_json):
         result = check_instrument_indicators(path, catalogue)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result.to_dict())
     else:

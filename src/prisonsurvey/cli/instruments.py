@@ -10,6 +10,7 @@ import typer
 from prisonsurvey.cli._output import (
     EXIT_FAILED,
     EXIT_OK,
+    exit_on_bad_input,
     fail_on_input_error,
     print_issues,
     print_json,
@@ -53,7 +54,7 @@ def export_xlsform_command(
     as_json: Annotated[bool, _JSON] = False,
 ) -> None:
     """Write the questionnaire as an XLSForm for ODK Collect, Central and KoBoToolbox."""
-    try:
+    with exit_on_bad_input(as_json):
         written = export_xlsform(
             path,
             output,
@@ -61,8 +62,6 @@ def export_xlsform_command(
             facilities=facilities,
             public_key=_public_key(public_key),
         )
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(str(written))
     else:
@@ -79,10 +78,8 @@ def preview_command(
     ] = None,
 ) -> None:
     """Write the paper questionnaire as one printable, self-contained HTML file."""
-    try:
+    with exit_on_bad_input():
         html = render_preview(path, lang)
-    except InputError as err:
-        raise fail_on_input_error(err) from None
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")
@@ -102,10 +99,8 @@ def import_xlsform_command(
     Exit 0 when everything was carried over, 1 when something was dropped or changed (see the
     issues), 2 when the workbook cannot be read.
     """
-    try:
+    with exit_on_bad_input(as_json):
         result = import_xlsform(form, output)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result.to_dict())
     else:

@@ -8,8 +8,12 @@ from typing import Annotated
 import typer
 
 import prisonsurvey.quality.config  # noqa: F401  (registers the ``quality:`` section)
-from prisonsurvey.cli._output import EXIT_FAILED, EXIT_OK, fail_on_input_error, print_json
-from prisonsurvey.errors import InputError
+from prisonsurvey.cli._output import (
+    EXIT_FAILED,
+    EXIT_OK,
+    exit_on_bad_input,
+    print_json,
+)
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -51,11 +55,9 @@ def check(
     if fail_on not in FAIL_ON:
         typer.echo(f"--fail-on: '{fail_on}' is not one of {', '.join(FAIL_ON)}", err=True)
         raise typer.Exit(2)
-    try:
+    with exit_on_bad_input(as_json):
         events = read_audit(audit) if audit else None
         report = run_checks(Project.open(project_dir), audit=events)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     written: list[Path] = []
     if output is not None:
         try:

@@ -12,11 +12,10 @@ from prisonsurvey.adaptation.validate import validate_path
 from prisonsurvey.cli._output import (
     EXIT_FAILED,
     EXIT_OK,
-    fail_on_input_error,
+    exit_on_bad_input,
     print_issues,
     print_json,
 )
-from prisonsurvey.errors import InputError
 
 
 def validate(
@@ -34,10 +33,8 @@ def validate(
     Exit 0 when valid (warnings allowed), 1 when problems were found, 2 when the folder cannot
     be read.
     """
-    try:
+    with exit_on_bad_input(as_json):
         result = validate_path(path)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result.to_dict())
     else:

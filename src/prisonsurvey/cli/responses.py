@@ -11,11 +11,10 @@ import typer
 from prisonsurvey.cli._output import (
     EXIT_FAILED,
     EXIT_OK,
-    fail_on_input_error,
+    exit_on_bad_input,
     print_issues,
     print_json,
 )
-from prisonsurvey.errors import InputError
 
 
 def init(
@@ -34,7 +33,7 @@ def init(
     """Create a survey project: survey.yaml and a data/ folder for the store."""
     from prisonsurvey.project import init_project
 
-    try:
+    with exit_on_bad_input(as_json):
         project = init_project(
             directory,
             instrument=instrument,
@@ -42,8 +41,6 @@ def init(
             title=title,
             questionnaire_path=questionnaire,
         )
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     data = {
         "project": str(project.root),
         "survey": project.config.survey.id,
@@ -100,12 +97,10 @@ def import_(
     from prisonsurvey.project import Project
     from prisonsurvey.responses.importer import import_files
 
-    try:
+    with exit_on_bad_input(as_json):
         project = Project.open(project_dir)
         with _Bar() as bar:
             result = import_files(project, files, progress=bar)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     data = result.to_dict()
     if as_json:
         print_json(data)
@@ -141,10 +136,8 @@ def simulate(
     """Write synthetic respondents that obey skip logic, constraints and choice filters."""
     from prisonsurvey.responses.simulate import simulate_export
 
-    try:
+    with exit_on_bad_input(as_json):
         written = simulate_export(path, n=n, fmt=fmt, out=out, seed=seed)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(written)
     else:

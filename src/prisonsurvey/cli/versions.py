@@ -7,8 +7,12 @@ from typing import Annotated
 
 import typer
 
-from prisonsurvey.cli._output import EXIT_FAILED, EXIT_OK, fail_on_input_error, print_json
-from prisonsurvey.errors import InputError
+from prisonsurvey.cli._output import (
+    EXIT_FAILED,
+    EXIT_OK,
+    exit_on_bad_input,
+    print_json,
+)
 from prisonsurvey.versions.compare import compare
 from prisonsurvey.versions.render import diff_markdown, diff_text
 
@@ -33,10 +37,8 @@ def diff(
     ] = False,
 ) -> None:
     """List every change between two questionnaires and the version bump it needs."""
-    try:
+    with exit_on_bad_input(output_format is DiffFormat.JSON):
         result = compare(old, new)
-    except InputError as err:
-        raise fail_on_input_error(err, output_format is DiffFormat.JSON) from None
     if output_format is DiffFormat.JSON:
         print_json(result.to_dict())
     elif output_format is DiffFormat.MD:

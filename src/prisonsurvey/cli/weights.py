@@ -7,8 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from prisonsurvey.cli._output import EXIT_BAD_INPUT, fail_on_input_error, print_json
-from prisonsurvey.errors import InputError
+from prisonsurvey.cli._output import (
+    EXIT_BAD_INPUT,
+    exit_on_bad_input,
+    print_json,
+)
 
 _REPLICATES = ("jkn", "jk1", "boot", "boot-cd", "brr", "fay", "none")
 
@@ -37,10 +40,8 @@ def sample_facilities(
     """Draw stage 1: stratified systematic PPS of facilities, with certainty units."""
     from prisonsurvey.weighting.jobs import sample_facilities_file
 
-    try:
+    with exit_on_bad_input(as_json):
         result = sample_facilities_file(frame, spec, output, seed)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result)
     else:
@@ -67,12 +68,10 @@ def sample_persons(
     """Write a stage-2 selection sheet: systematic lines from a random start, and reserves."""
     from prisonsurvey.weighting.jobs import sample_persons_file
 
-    try:
+    with exit_on_bad_input(as_json):
         result = sample_persons_file(
             facility, roster_count, take, seed, output, html, reserve, spec
         )
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result)
     else:
@@ -100,10 +99,8 @@ def weight(
     if replicates is not None and replicates not in _REPLICATES:
         typer.echo(f"--replicates must be one of {', '.join(_REPLICATES)}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    try:
+    with exit_on_bad_input(as_json):
         result = weight_file(data, spec, controls, output, replicates)
-    except InputError as err:
-        raise fail_on_input_error(err, as_json) from None
     if as_json:
         print_json(result)
     else:
