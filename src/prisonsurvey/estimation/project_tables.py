@@ -60,15 +60,18 @@ class DesignColumns(_Frozen):
     fay_rho: float = 0.0
 
 
+_RULES = Rules()
+
+
 class RulesSection(_Frozen):
     """Reliability and disclosure thresholds (see :class:`~prisonsurvey.estimation.rules.Rules`)."""
 
-    flag_min_n: int = 30
-    flag_max_cv: float = 0.30
-    suppress_min_n: int = 10
-    suppress_max_cv: float = 0.50
-    min_count: int = 3
-    single_facility: bool = True
+    flag_min_n: int = _RULES.flag_min_n
+    flag_max_cv: float = _RULES.flag_max_cv
+    suppress_min_n: int = _RULES.suppress_min_n
+    suppress_max_cv: float = _RULES.suppress_max_cv
+    min_count: int = _RULES.min_count
+    single_facility: bool = _RULES.single_facility
 
 
 class TabulateSection(_Frozen):
