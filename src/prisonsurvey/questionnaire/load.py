@@ -205,33 +205,22 @@ class FolderLoader:
         target = self.folder / name
         self.probed.append(target)
         assert self.source.root is not None
+        problem = None
         if not target.resolve().is_relative_to(self.folder.resolve()):
-            self.issues.append(
-                _issue(
-                    QnrCode.MISSING_FILE,
-                    f"file '{name}' listed under {key} is outside the questionnaire folder; "
-                    "keep every file of a questionnaire in its folder",
-                    self.source.root.locate((key, index)),
-                )
+            problem = (
+                f"file '{name}' listed under {key} is outside the questionnaire folder; "
+                "keep every file of a questionnaire in its folder"
             )
-            return None
-        if target.exists() and not target.is_file():
-            self.issues.append(
-                _issue(
-                    QnrCode.MISSING_FILE,
-                    f"'{name}' listed under {key} is a folder, not a file; list a YAML file",
-                    self.source.root.locate((key, index)),
-                )
+        elif target.exists() and not target.is_file():
+            problem = f"'{name}' listed under {key} is a folder, not a file; list a YAML file"
+        elif not target.is_file():
+            problem = (
+                f"file '{name}' listed under {key} does not exist in {self.folder}; "
+                "create it or fix the name"
             )
-            return None
-        if not target.is_file():
+        if problem is not None:
             self.issues.append(
-                _issue(
-                    QnrCode.MISSING_FILE,
-                    f"file '{name}' listed under {key} does not exist in {self.folder}; "
-                    "create it or fix the name",
-                    self.source.root.locate((key, index)),
-                )
+                _issue(QnrCode.MISSING_FILE, problem, self.source.root.locate((key, index)))
             )
             return None
         doc = self._read(name)
