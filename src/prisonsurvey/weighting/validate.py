@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,11 @@ def _rows(mask: np.ndarray, data: pd.DataFrame, limit: int = 5) -> str:
     shown = ", ".join(str(int(i) + 2) for i in idx)
     more = f" and {int(mask.sum()) - len(idx)} more" if mask.sum() > limit else ""
     return f"data row(s) {shown}{more}"
+
+
+def _fail_at(code: str, message: str, column: str, mask: np.ndarray) -> NoReturn:
+    """Fail with the issue located at ``column`` in the first data row where ``mask`` holds."""
+    issues.fail(code, message, Location(column=column, row=int(np.flatnonzero(mask)[0]) + 2))
 
 
 def weights(data: pd.DataFrame, weights: str | pd.Series, allow_zero: bool = False) -> FloatArray:
@@ -34,18 +40,20 @@ def weights(data: pd.DataFrame, weights: str | pd.Series, allow_zero: bool = Fal
     w = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(w)
     if bad.any():
-        issues.fail(
+        _fail_at(
             issues.WEIGHT_MISSING,
             f"weight '{name}' is missing or not a number in {_rows(bad, data)}; "
             f"fill it from the selection probabilities or drop the rows",
-            Location(column=name, row=int(np.flatnonzero(bad)[0]) + 2),
+            name,
+            bad,
         )
     nonpos = (w < 0) if allow_zero else (w <= 0)
     if nonpos.any():
-        issues.fail(
+        _fail_at(
             issues.WEIGHT_NONPOSITIVE,
             f"weight '{name}' must be positive but is {w[nonpos][0]:g} in {_rows(nonpos, data)}",
-            Location(column=name, row=int(np.flatnonzero(nonpos)[0]) + 2),
+            name,
+            nonpos,
         )
     return w
 
@@ -59,18 +67,20 @@ def probabilities(data: pd.DataFrame, columns: Sequence[str]) -> FloatArray:
         p = pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         bad = ~np.isfinite(p)
         if bad.any():
-            issues.fail(
+            _fail_at(
                 issues.WEIGHT_MISSING,
                 f"inclusion probability '{c}' is missing in {_rows(bad, data)}",
-                Location(column=c, row=int(np.flatnonzero(bad)[0]) + 2),
+                c,
+                bad,
             )
         out_of_range = (p <= 0) | (p > 1)
         if out_of_range.any():
-            issues.fail(
+            _fail_at(
                 issues.WEIGHT_NONPOSITIVE,
                 f"inclusion probability '{c}' must be in (0, 1] but is "
                 f"{p[out_of_range][0]:g} in {_rows(out_of_range, data)}",
-                Location(column=c, row=int(np.flatnonzero(out_of_range)[0]) + 2),
+                c,
+                out_of_range,
             )
         out *= p
     return out
@@ -87,9 +97,10 @@ def no_missing_classes(
         if rows is not None:
             miss = miss & rows
         if miss.any():
-            issues.fail(
+            _fail_at(
                 issues.CLASS_MISSING,
                 f"'{v}' (used as {role}) is missing in {_rows(miss, data)}; impute it or "
                 f"give those rows a level such as 'unknown'",
-                Location(column=v, row=int(np.flatnonzero(miss)[0]) + 2),
+                v,
+                miss,
             )
