@@ -352,3 +352,17 @@ def test_kobo_validation_status_not_approved_is_rejected(project: Project, tmp_p
         assert len(store.responses("prison_harness")) == 2
         every = store.responses("prison_harness", include_rejected=True).set_index("_key")
     assert every.loc[R1, "_review_state"] == "rejected"
+
+
+def test_central_then_kobo_into_one_store(project: Project, tmp_path: Path) -> None:
+    # Central has no sheet names, KoBo has: the column first stored empty takes text later.
+    sim = simulate(harness_questionnaire(), 6, seed=11)
+    central = write_export(sim, "central", tmp_path / "a.csv.zip", "prison_harness", FORM_VERSION)
+    later = simulate(harness_questionnaire(), 4, seed=12)
+    kobo = write_export(later, "kobo-xlsx", tmp_path / "b.xlsx", "prison_harness", FORM_VERSION)
+    assert import_files(project, [central]).new == 6
+    assert import_files(project, [kobo]).new == 4
+    with Store.open(project) as store:
+        root = store.responses("prison_harness")
+    assert len(root) == 10
+    assert root["_source_sheet"].notna().sum() == 4

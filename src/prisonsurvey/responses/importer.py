@@ -593,19 +593,30 @@ def repeats_in_order(parents: dict[str, str | None]) -> list[str]:
     return sorted(parents, key=lambda r: _depth(r, parents))
 
 
+_NULL_TYPES = ("NULL", '"NULL"')
+
+
 def _insert(store: Store, instrument_id: str, repeat: str | None, frame: pd.DataFrame) -> None:
     if not len(frame):
         return
     con = store.con
     name = table_name(instrument_id, repeat)
+    # A column empty in this batch (a KoBo sheet name in a Central export) would get DuckDB's
+    # NULL type and refuse the values a later export brings: store it as text.
+    empty_text = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
+    if empty_text:
+        frame = frame.astype({c: "string" for c in empty_text})
     con.register("ins_df", frame)
     if not store.has_table(name):
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM ins_df")
         con.execute("INSERT INTO response_tables VALUES (?, ?, ?)", [instrument_id, repeat, name])
     else:
-        have = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
+        have = {r[0]: r[1] for r in con.execute(f"DESCRIBE {name}").fetchall()}
         for col, typ, *_ in con.execute("DESCRIBE SELECT * FROM ins_df").fetchall():
+            typ = "VARCHAR" if typ in _NULL_TYPES else typ
             if col not in have:
                 con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {typ}')
+            elif have[col] in _NULL_TYPES:
+                con.execute(f'ALTER TABLE {name} ALTER "{col}" SET DATA TYPE {typ}')
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM ins_df")
     con.unregister("ins_df")
