@@ -11,7 +11,8 @@
       rules: {flag_min_n: 30, flag_max_cv: 0.3, suppress_min_n: 10, suppress_max_cv: 0.5,
               min_count: 3, single_facility: true}
 
-The current (not rejected) responses of the store are joined to the weights by ``_key``. When
+The current (not rejected) responses of the store are joined to the weights by ``_key``. The
+indicators are those asked for, else the ``indicators:`` list of ``survey.yaml``, else all. When
 the data hold several questionnaire versions, indicators whose definition changed in between
 are reported as warnings (see :func:`prisonsurvey.versions.indicators.indicator_comparability`).
 """
@@ -161,7 +162,8 @@ def tabulate_project(
         by=wanted_by,
         rules=Rules(**section.rules.model_dump()),
     )
-    result = catalogue_table(design, data, catalogue, request, indicator_ids, str(weights_path))
+    chosen = indicator_ids or project.config.indicators
+    result = catalogue_table(design, data, catalogue, request, chosen, str(weights_path))
     present = set(data["_version"].dropna().astype(str)) if "_version" in data else set()
     versions = {
         stamps[0]: qv for stamps, qv in project.questionnaire_versions() if present & set(stamps)
