@@ -171,13 +171,7 @@ def build_design(
         f = np.asarray(fpc, dtype=np.float64)
         if f.shape[0] != n:
             raise ValueError("fpc must have one value per row")
-        lo = np.full(h, np.inf)
-        hi = np.full(h, -np.inf)
-        np.minimum.at(lo, s_codes, f)
-        np.maximum.at(hi, s_codes, f)
-        if np.any(lo != hi):
-            raise ValueError("fpc must be constant within each stratum")
-        pop = np.where(lo <= 1.0, n_h / np.where(lo > 0, lo, np.nan), lo)
+        pop = _population(f, s_codes, n_h, "fpc must be constant within each stratum")
         if np.any(pop < n_h - 1e-9):
             raise ValueError("fpc is smaller than the number of sampled PSUs in a stratum")
     psu_pop: FloatArray | None = None
@@ -186,14 +180,10 @@ def build_design(
         if g.shape[0] != n:
             raise ValueError("second-stage fpc must have one value per row")
         p = uniq.shape[0]
-        lo2 = np.full(p, np.inf)
-        hi2 = np.full(p, -np.inf)
-        np.minimum.at(lo2, psu_codes, g)
-        np.maximum.at(hi2, psu_codes, g)
-        if np.any(lo2 != hi2):
-            raise ValueError("second-stage fpc must be constant within each PSU")
         m_i = np.bincount(psu_codes, minlength=p).astype(np.float64)
-        psu_pop = np.where(lo2 <= 1.0, m_i / np.where(lo2 > 0, lo2, np.nan), lo2)
+        psu_pop = _population(
+            g, psu_codes, m_i, "second-stage fpc must be constant within each PSU"
+        )
         if np.any(psu_pop < m_i - 1e-9):
             raise ValueError("second-stage fpc is smaller than the number of sampled units")
     return SurveyDesign(
@@ -207,6 +197,21 @@ def build_design(
         strata_labels=s_labels,
         psu_labels=psu_labels,
     )
+
+
+def _population(fpc: FloatArray, codes: IntArray, sampled: FloatArray, varies: str) -> FloatArray:
+    """Population size of every group from an fpc given as a fraction (<= 1) or a size.
+
+    Raises:
+        ValueError: The fpc differs within a group (``varies`` says how).
+    """
+    lo = np.full(sampled.shape[0], np.inf)
+    hi = np.full(sampled.shape[0], -np.inf)
+    np.minimum.at(lo, codes, fpc)
+    np.maximum.at(hi, codes, fpc)
+    if np.any(lo != hi):
+        raise ValueError(varies)
+    return np.asarray(np.where(lo <= 1.0, sampled / np.where(lo > 0, lo, np.nan), lo))
 
 
 def _factorize(values: npt.ArrayLike | None, n: int) -> tuple[IntArray, tuple[object, ...]]:
