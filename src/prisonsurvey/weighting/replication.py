@@ -151,6 +151,25 @@ def jk1(lay: PSULayout) -> PSUFactors:
     )
 
 
+def _draws(
+    lay: PSULayout, sizes: IntArray, replicates: int, seed: int, fewer: int
+) -> list[tuple[IntArray, int, IntArray]]:
+    """Bootstrap draws of every stratum with two or more PSUs, in stratum order.
+
+    Each entry holds the stratum's PSUs, their number ``n_h`` and how often each PSU is drawn
+    in every replicate (PSU by replicate) with ``n_h - fewer`` draws with replacement.
+    """
+    rng = np.random.default_rng(seed)
+    out = []
+    for h, n_h in enumerate(sizes):
+        if n_h < 2:
+            continue
+        members = np.flatnonzero(lay.psu_stratum == h)
+        counts = rng.multinomial(n_h - fewer, np.full(n_h, 1.0 / n_h), size=replicates).T
+        out.append((members, int(n_h), counts))
+    return out
+
+
 def bootstrap(
     lay: PSULayout,
     replicates: int = 200,
@@ -165,13 +184,8 @@ def bootstrap(
     ``l = sqrt(1 - f_h)`` (``k * n_h / (n_h - 1)`` without fpc, as R's ``bootweights``).
     """
     sizes = _stratum_sizes(lay, lonely)
-    rng = np.random.default_rng(seed)
     factors = np.ones((lay.n_psu, replicates))
-    for h, n_h in enumerate(sizes):
-        if n_h < 2:
-            continue
-        members = np.flatnonzero(lay.psu_stratum == h)
-        counts = rng.multinomial(n_h - 1, np.full(n_h, 1.0 / n_h), size=replicates).T
+    for members, n_h, counts in _draws(lay, sizes, replicates, seed, fewer=1):
         lam = np.sqrt(1.0 - lay.psu_fraction[members])[:, None]
         factors[members] = 1.0 - lam + lam * counts * (n_h / (n_h - 1.0))
     return PSUFactors(
@@ -228,13 +242,9 @@ def canty_davison(
     if lay.psu_fraction.any():
         raise ValueError("the Canty-Davison bootstrap is implemented without fpc; use Rao-Wu")
     sizes = _stratum_sizes(lay, lonely)
-    rng = np.random.default_rng(seed)
     factors = np.ones((lay.n_psu, replicates))
-    for h, n_h in enumerate(sizes):
-        if n_h < 2:
-            continue
-        members = np.flatnonzero(lay.psu_stratum == h)
-        factors[members] = rng.multinomial(n_h, np.full(n_h, 1.0 / n_h), size=replicates).T
+    for members, _, counts in _draws(lay, sizes, replicates, seed, fewer=0):
+        factors[members] = counts
     kept = sizes[sizes > 0]
     a = 1.0 / float(np.mean(1.0 / kept))
     return PSUFactors(
