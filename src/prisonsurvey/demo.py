@@ -41,7 +41,8 @@ from prisonsurvey.responses.writers import write_export
 from prisonsurvey.statfiles import export_data
 from prisonsurvey.statfiles.export import Format
 from prisonsurvey.statfiles.run import repeats_of
-from prisonsurvey.weighting.jobs import sample_facilities_file, sample_persons_file, weight_file
+from prisonsurvey.weighting.jobs import sample_facilities_file, sample_persons_file
+from prisonsurvey.weighting.project import weight_project
 from prisonsurvey.xlsform.export import export_xlsform
 from prisonsurvey.xlsform.version import xlsform_version
 
@@ -96,7 +97,7 @@ instrument:
   version: 1.0.0
   form_versions: ['{version}']
 adaptation: adaptation.yaml
-frame: facilities.csv
+frame: sample.csv
 weighting: weighting.yaml
 indicators: []
 tabulate:
@@ -159,25 +160,39 @@ def _fieldwork(
     return path, root
 
 
-def _weighting_frame(root: pd.DataFrame, sample: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Responses joined to the sample design; sex and legal status from the roster."""
-    frame = sample.rename(columns={"code": "facility"})
-    frame["n_fac_stratum"] = frame.groupby("region")["facility"].transform("size")
-    design = frame[["facility", "region", "pi_facility", "population", "n_fac_stratum"]]
-    data = root.merge(design, on="facility", how="left", validate="many_to_one")
-    taken = data.groupby("facility")["facility"].transform("size")
-    data["pi_inmate"] = np.minimum(taken / data["population"], 1.0)
-    data["responded"] = (pd.to_numeric(data["consent"], errors="coerce") == 1).astype(int)
-    # The roster records every sampled person's sex and legal status, respondent or not.
+def _design_data(
+    root: pd.DataFrame, sample: pd.DataFrame, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The facility sample with its stratum sizes, and each sampled person's design columns.
+
+    The person columns are what the selection sheets and the roster record for everyone
+    sampled, respondent or not: the probability of selection within the facility, whether the
+    interview was done, and sex and legal status from the prison register.
+    """
+    facilities = sample.copy()
+    facilities["n_fac_stratum"] = facilities.groupby("region")["code"].transform("size")
+    population = facilities.set_index("code")["population"]
+    facility = pd.to_numeric(root["facility"], errors="coerce")
+    taken = facility.map(facility.value_counts())
     rng = np.random.default_rng(seed)
-    sex = pd.to_numeric(data["sex"], errors="coerce")
-    data["sex_admin"] = np.where(
-        sex.isin([1, 2]), sex, rng.choice([1, 2], len(data), p=[0.93, 0.07])
+    sex = pd.to_numeric(root["sex"], errors="coerce")
+    legal = pd.to_numeric(root["legal_status"], errors="coerce")
+    persons = pd.DataFrame(
+        {
+            "_key": root["_key"],
+            "pi_inmate": np.minimum(taken / facility.map(population), 1.0),
+            "responded": (pd.to_numeric(root["consent"], errors="coerce") == 1).astype(int),
+            "sex_admin": np.where(
+                sex.isin([1, 2]), sex, rng.choice([1, 2], len(root), p=[0.93, 0.07])
+            ),
+            "legal_status_admin": np.where(
+                legal.isin([1, 2, 3, 4]),
+                legal,
+                rng.choice([1, 2, 3, 4], len(root), p=[0.38, 0.12, 0.47, 0.03]),
+            ),
+        }
     )
-    legal = pd.to_numeric(data["legal_status"], errors="coerce")
-    fallback = rng.choice([1, 2, 3, 4], len(data), p=[0.38, 0.12, 0.47, 0.03])
-    data["legal_status_admin"] = np.where(legal.isin([1, 2, 3, 4]), legal, fallback)
-    return data
+    return facilities, persons
 
 
 def run_demo(
@@ -272,13 +287,13 @@ def run_demo(
 
     analysis = out / "analysis"
     analysis.mkdir()
-    data = _weighting_frame(root, sample, seed)
-    data_path = analysis / "responses_with_design.csv"
-    data.to_csv(data_path, index=False)
-    weighted_path = analysis / "weighted.csv"
-    weights = weight_file(
-        data_path, project_dir / "weighting.yaml", project_dir / "controls.json", weighted_path
+    facilities, persons = _design_data(root, sample, seed)
+    facilities.to_csv(project_dir / "sample.csv", index=False, float_format="%.17g")
+    persons.to_csv(fieldwork / "selection.csv", index=False, float_format="%.17g")
+    weights = weight_project(
+        project_dir, project_dir / "controls.json", fieldwork / "selection.csv"
     )
+    weighted_path = Path(weights["output"])
     (analysis / "weights_diagnostics.json").write_text(
         json.dumps(weights["diagnostics"], indent=2, default=str), "utf-8"
     )

@@ -81,11 +81,25 @@ def sample_persons(
 
 
 def weight(
-    data: Annotated[Path, typer.Argument(help="Data file (CSV or Parquet), one row per unit.")],
-    spec: Annotated[Path, typer.Option("--spec", help="Weighting specification YAML.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Weighted data CSV.")],
+    data: Annotated[
+        Path | None, typer.Argument(help="Data file (CSV or Parquet), one row per unit.")
+    ] = None,
+    spec: Annotated[
+        Path | None, typer.Option("--spec", help="Weighting specification YAML.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Weighted data file.")
+    ] = None,
     controls: Annotated[
         Path | None, typer.Option("--controls", help="Control totals JSON.")
+    ] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Survey project: its responses, frame and specification."),
+    ] = None,
+    design_data: Annotated[
+        Path | None,
+        typer.Option("--design-data", help="With --project: person design columns by _key."),
     ] = None,
     replicates: Annotated[
         str | None,
@@ -95,12 +109,20 @@ def weight(
 ) -> None:
     """Compute final and replicate weights as the specification says."""
     from prisonsurvey.weighting.jobs import weight_file
+    from prisonsurvey.weighting.project import weight_project
 
     if replicates is not None and replicates not in _REPLICATES:
         typer.echo(f"--replicates must be one of {', '.join(_REPLICATES)}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
+    if project is None and (data is None or spec is None or output is None):
+        typer.echo("give DATA --spec SPEC -o OUT, or --project DIR", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     with exit_on_bad_input(as_json):
-        result = weight_file(data, spec, controls, output, replicates)
+        if project is not None:
+            result = weight_project(project, controls, design_data, output, replicates)
+        else:
+            assert data is not None and spec is not None and output is not None
+            result = weight_file(data, spec, controls, output, replicates)
     if as_json:
         print_json(result)
     else:

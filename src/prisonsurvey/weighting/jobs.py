@@ -44,19 +44,47 @@ def weight_file(
     Returns:
         ``{"output", "rows", "weight", "replicates", "diagnostics"}``.
     """
+    data = read_data_file(data_path, issues.SPEC_COLUMN)
+    return weight_frame(data, spec_path, controls_path, out_path, replicates, data_path)
+
+
+def weight_frame(
+    data: pd.DataFrame,
+    spec_path: Path,
+    controls_path: Path | None,
+    out_path: Path,
+    replicates: str | None = None,
+    source: Path | None = None,
+) -> dict[str, Any]:
+    """Weight a table as a specification says and write it with weight columns.
+
+    Args:
+        data: One row per sampled unit with the design columns the specification names.
+        spec_path: Weighting specification (YAML).
+        controls_path: Control totals (JSON), if the specification calibrates.
+        out_path: CSV or Parquet file to write.
+        replicates: Replicate method replacing the specification's.
+        source: File named in row/column locations of problems.
+
+    Returns:
+        ``{"output", "rows", "weight", "replicates", "diagnostics"}``.
+    """
     spec, doc = load_spec(spec_path)
     controls = load_controls(controls_path) if controls_path is not None else {}
-    data = read_data_file(data_path, issues.SPEC_COLUMN)
     try:
         result = apply_spec(data, spec, controls, replicates=replicates, locate=doc.locate)
     except InputError as err:
-        raise _in_file(err, data_path) from None
+        raise (_in_file(err, source) if source is not None else err) from None
     out = data.copy()
     out[spec.output.weight] = result.weights.to_numpy()
     if result.replicates is not None:
         reps = result.replicate_frame(spec.output.replicate_prefix)
         out = pd.concat([out, reps], axis=1)
-    out.to_csv(out_path, index=False, float_format="%.17g")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    if out_path.suffix.lower() in (".parquet", ".pq"):
+        out.to_parquet(out_path, index=False)
+    else:
+        out.to_csv(out_path, index=False, float_format="%.17g")
     return {
         "output": str(out_path),
         "rows": len(out),
