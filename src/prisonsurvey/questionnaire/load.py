@@ -226,6 +226,16 @@ class FolderLoader:
         doc = self._read(name)
         return doc if doc.ok else None
 
+    def _read_mapping(self, key: str, index: int, name: str, shape: str) -> YamlDocument | None:
+        """Read a listed file that must hold a mapping; ``shape`` says what it should hold."""
+        doc = self._read_listed(key, index, name)
+        if doc is None:
+            return None
+        if not isinstance(doc.data, dict):
+            self.issues.append(_issue(QnrCode.BAD_STRUCTURE, shape, doc.locate(())))
+            return None
+        return doc
+
     def _root_data(self, root: YamlDocument) -> dict[str, Any]:
         data = root.data
         out: dict[str, Any] = {}
@@ -247,18 +257,14 @@ class FolderLoader:
     def _modules(self, root: YamlDocument) -> list[Any]:
         modules: list[Any] = []
         for index, name in _file_list(root, "modules", None, self.issues):
-            doc = self._read_listed("modules", index, name)
+            doc = self._read_mapping(
+                "modules",
+                index,
+                name,
+                "a module file holds one group as a mapping (name, label, items); "
+                "remove the leading '- ' or wrap the content under those keys",
+            )
             if doc is None:
-                continue
-            if not isinstance(doc.data, dict):
-                self.issues.append(
-                    _issue(
-                        QnrCode.BAD_STRUCTURE,
-                        "a module file holds one group as a mapping (name, label, items); "
-                        "remove the leading '- ' or wrap the content under those keys",
-                        doc.locate(()),
-                    )
-                )
                 continue
             self.source.modules.append(doc)
             modules.append(_expressions_as_text(doc.data))
@@ -271,18 +277,13 @@ class FolderLoader:
             if not explicit and not (self.folder / name).is_file():
                 self.probed.append(self.folder / name)
                 continue
-            doc = self._read_listed("choice_files", index, name)
+            doc = self._read_mapping(
+                "choice_files",
+                index,
+                name,
+                "a choice file maps each list name to its definition (`yes_no: {choices: [...]}`)",
+            )
             if doc is None:
-                continue
-            if not isinstance(doc.data, dict):
-                self.issues.append(
-                    _issue(
-                        QnrCode.BAD_STRUCTURE,
-                        "a choice file maps each list name to its definition "
-                        "(`yes_no: {choices: [...]}`)",
-                        doc.locate(()),
-                    )
-                )
                 continue
             for list_name, definition in doc.data.items():
                 if list_name in lists:
