@@ -34,9 +34,7 @@ def _public_key(value: str | None) -> str | None:
 
 
 def export_xlsform_command(
-    path: Annotated[
-        Path, typer.Argument(help="Questionnaire folder (holding questionnaire.yaml).")
-    ],
+    path: Annotated[Path, _FOLDER],
     output: Annotated[Path, typer.Option("-o", "--output", help="XLSForm file to write.")],
     form_id: Annotated[
         str | None, typer.Option("--form-id", help="XLSForm form_id (default: the id).")
@@ -69,9 +67,7 @@ def export_xlsform_command(
 
 
 def preview_command(
-    path: Annotated[
-        Path, typer.Argument(help="Questionnaire folder (holding questionnaire.yaml).")
-    ],
+    path: Annotated[Path, _FOLDER],
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")],
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language (default: the default language).")
