@@ -104,6 +104,13 @@ def test_xlsx_has_a_sheet_per_indicator_and_a_tidy_sheet(tmp_path: Path) -> None
     assert ws.freeze_panes == "A5"
     assert ws["B4"].value == "Estimación"
     assert wb["tidy"].max_row >= 6
+    again = write_tables(
+        apply_rules(_table()),
+        tmp_path / "t2.xlsx",
+        "xlsx",
+        TableMeta(title="Survey", by=("sex",), labels={"v": "Violence"}, lang="es"),
+    )
+    assert again.read_bytes() == path.read_bytes()
 
 
 def test_interval_methods_at_the_edges() -> None:

@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from prisonsurvey.codebook.model import Codebook, Variable
 from prisonsurvey.codebook.words import words
-from prisonsurvey.xlsform.workbook import Row, write_workbook
+from prisonsurvey.xlsx import Row, write_workbook
 
 _ENV = Environment(
     loader=PackageLoader("prisonsurvey.codebook", "templates"),

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.xlsx import save_workbook
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "estimate": "Estimate",
@@ -331,4 +333,4 @@ def _write_xlsx(table: pd.DataFrame, path: Path, meta: TableMeta) -> None:
     for var, frame in _groups(table):
         sheet(var, meta.labels.get(var, var), frame, _columns(frame, meta))
     sheet("tidy", meta.text("tidy"), table, [str(c) for c in table.columns])
-    wb.save(path)
+    save_workbook(wb, path)

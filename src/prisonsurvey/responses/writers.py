@@ -21,6 +21,7 @@ import pandas as pd
 
 from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType
 from prisonsurvey.responses.simulate import Simulated
+from prisonsurvey.xlsx import save_workbook
 
 CENTRAL_TAIL = [
     "KEY",
@@ -246,7 +247,7 @@ def write_kobo(sim: Simulated, out: Path, version: str, as_csv: bool) -> Path:
         matrix = pd.DataFrame(dict(enumerate(cs))).to_numpy(dtype=object)
         for row in matrix:
             ws.append([None if v == "" else v for v in row])
-    wb.save(out)
+    save_workbook(wb, out)
     return out
 
 

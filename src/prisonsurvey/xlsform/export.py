@@ -20,7 +20,7 @@ from prisonsurvey.xlsform._words import word, words
 from prisonsurvey.xlsform.columns import SURVEY_LOGIC, SURVEY_TEXTS
 from prisonsurvey.xlsform.facilities import FACILITY_LIST, read_facility_frame
 from prisonsurvey.xlsform.version import xlsform_version
-from prisonsurvey.xlsform.workbook import write_workbook
+from prisonsurvey.xlsx import write_workbook
 
 METADATA = ("start", "end", "deviceid", "audit")
 """Metadata questions every exported form records first."""

@@ -34,6 +34,15 @@ def write_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str], Sequen
         ws.append(list(header))
         for row in rows:
             ws.append([row.get(col) or None for col in header])
+    return save_workbook(wb, path)
+
+
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """Save an openpyxl workbook so that the same content always gives the same bytes.
+
+    Returns:
+        The path written.
+    """
     buffer = io.BytesIO()
     wb.save(buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
