@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
@@ -132,3 +133,15 @@ def test_every_instrument_renders(name: str, lang: str) -> None:
     ]
     assert len(doc.xpath("//div[@class='qnum']")) == len(printed)
     assert len(doc.xpath("//section[contains(@class, 'module')]")) == len(q.modules)
+
+
+def test_national_module_keeps_its_own_series_number() -> None:
+    from prisonsurvey.adaptation import load_adapted_or_raise
+    from prisonsurvey.preview.layout import module_numbers
+
+    root = Path(__file__).resolve().parents[2]
+    q = load_adapted_or_raise(root / "examples" / "country" / "adaptation.yaml")
+    numbers = module_numbers(q)
+    assert numbers[:6] == ["0", "1", "2", "3", "N1", "4"]
+    html = render_preview(q, "es")
+    assert "N1.1" in html

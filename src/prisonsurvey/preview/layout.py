@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType
 
-_MODULE_NUMBER = re.compile(r"^[a-z]+?(\d+)(?:_|$)")
+_MODULE_TOKEN = re.compile(r"^([a-z]+?)(\d+)(?:_|$)")
 
 
 @dataclass
@@ -72,12 +72,23 @@ def module_numbers(questionnaire: Questionnaire) -> list[str]:
     """Return the printed number of each module.
 
     Module names such as ``m5_conditions`` or ``f2_capacity`` give their own number when every
-    module has a distinct one; otherwise modules are numbered 1, 2, ... in order.
+    module has a distinct one; a module of another series, such as a country's national module
+    ``n1_arcadia`` among ``m0``..``m13``, keeps its letter (``N1``). Otherwise modules are
+    numbered 1, 2, ... in order.
     """
-    found = [_MODULE_NUMBER.match(m.name) for m in questionnaire.modules]
-    numbers = [m.group(1) if m else "" for m in found]
+    found = [_MODULE_TOKEN.match(m.name) for m in questionnaire.modules]
+    prefixes = [m.group(1) for m in found if m]
+    main = max(set(prefixes), key=prefixes.count) if prefixes else ""
+    numbers = [
+        ""
+        if m is None
+        else str(int(m.group(2)))
+        if m.group(1) == main
+        else f"{m.group(1).upper()}{int(m.group(2))}"
+        for m in found
+    ]
     if all(numbers) and len(set(numbers)) == len(numbers):
-        return [str(int(n)) for n in numbers]
+        return numbers
     return [str(i) for i in range(1, len(questionnaire.modules) + 1)]
 
 
