@@ -102,3 +102,11 @@ def test_diff_cli_unknown_instrument_is_bad_input() -> None:
     result = CliRunner().invoke(app, ["diff", "no-such-thing@9.9.9", str(SHIPPED)])
     assert result.exit_code == 2
     assert "QNR012" in result.stderr
+
+
+def test_validate_takes_name_at_version() -> None:
+    runner = CliRunner()
+    ok = runner.invoke(app, ["validate", "regional-inmate@1.0.0"])
+    assert ok.exit_code == 0 and "regional-inmate 1.0.0: valid" in ok.stdout
+    missing = runner.invoke(app, ["validate", "no-such@1.0.0"])
+    assert missing.exit_code == 2 and "QNR012" in missing.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prisonsurvey.adaptation.load import ADAPTATION_FILE, AdaptedResult, load_adapted
+from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.questionnaire.load import ROOT_FILE, LoadResult
 from prisonsurvey.versions.bump import validate_with_history
 
@@ -17,7 +18,7 @@ def is_adaptation(path: Path) -> bool:
 
 
 def validate_path(path: Path) -> LoadResult | AdaptedResult:
-    """Validate a questionnaire folder (with its version history) or an adaptation.
+    """Validate a questionnaire folder or ``name@version`` (with its history), or an adaptation.
 
     Raises:
         InputError: A questionnaire folder cannot be read at all.
@@ -25,4 +26,6 @@ def validate_path(path: Path) -> LoadResult | AdaptedResult:
     path = Path(path)
     if is_adaptation(path):
         return load_adapted(path)
+    if not path.exists() and "@" in str(path):
+        path = find_instrument(str(path))
     return validate_with_history(path)
