@@ -300,7 +300,7 @@ def run_demo(
     say(f"weights: final weights and JKn replicates for {weights['rows']} rows")
 
     tables_out: dict[str, str] = {}
-    for name, by in (("national", ()), ("by_sex", ("sex_admin",))):
+    for name, by in (("national", ()), ("by_sex", ("sex",))):
         for fmt in ("xlsx", "html"):
             target = analysis / f"indicators_{name}.{fmt}"
             tabulate_project(project_dir, by, (), target, fmt, "es")

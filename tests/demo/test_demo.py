@@ -41,6 +41,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert len(wb.sheetnames) > 5
     html = (out / "analysis" / "indicators_national.html").read_text("utf-8")
     assert "<svg" in html
+    by_sex = (out / "analysis" / "indicators_by_sex.html").read_text("utf-8")
+    assert '<td class="l">Masculino</td>' in by_sex  # domains shown by their labels
     dta, meta = pyreadstat.read_dta(str(out / "analysis" / "arcadia-inmate.dta"))
     assert len(dta) == 240 and "roster_line" not in dta.columns
     assert meta.column_names_to_labels["final_weight"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from prisonsurvey.datafile import read_data_file
@@ -35,6 +36,7 @@ from prisonsurvey.project import Project
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.questionnaire.indicators import INDICATORS_FILE, load_indicators
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
+from prisonsurvey.questionnaire.model import Questionnaire
 from prisonsurvey.responses import Store
 from prisonsurvey.versions.indicators import indicator_comparability
 
@@ -108,6 +110,30 @@ def _section(project: Project) -> TabulateSection:
     return section
 
 
+def _labelled_domains(
+    table: pd.DataFrame, q: Questionnaire, by: tuple[str, ...], lang: str
+) -> pd.DataFrame:
+    """Show the categories of domain questions by their labels in published tables."""
+    out = table.copy()
+    for name in by:
+        if name not in out.columns:
+            continue
+        try:
+            question = q.question(name)
+        except KeyError:
+            continue
+        if question.choices is None or question.choices not in q.choice_lists:
+            continue
+        labels = {
+            str(c.code): c.label.get(lang) or c.label.get(q.default_language) or str(c.code)
+            for c in q.choice_lists[question.choices].choices
+        }
+        codes = pd.to_numeric(out[name], errors="coerce")
+        text = codes.map(lambda v: str(int(v)) if pd.notna(v) else "")
+        out[name] = text.map(labels).fillna(out[name].astype(str))
+    return out
+
+
 def tabulate_project(
     project_dir: Path,
     by: tuple[str, ...] | None = None,
@@ -176,7 +202,8 @@ def tabulate_project(
             labels=catalogue_labels(catalogue, lang),
             lang=lang,
         )
-        write_tables(result.table, output, (fmt or output.suffix.lstrip(".")).lower(), meta)
+        shown = _labelled_domains(result.table, q, request.by, lang)
+        write_tables(shown, output, (fmt or output.suffix.lstrip(".")).lower(), meta)
         result = Tabulation(result.table, result.estimates, output)
     return ProjectTables(result, list(warnings))
 
