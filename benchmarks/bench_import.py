@@ -6,6 +6,8 @@ same run on the same files, is plain ``pandas.read_csv`` of the unzipped CSVs (a
 text). Each side runs in its own process so peak memory (max RSS) is comparable.
 
 Set ``BENCH_IMPORT_SIZES`` (e.g. ``100000,1000000``) to choose the sizes; default 100000.
+Set ``BENCH_IMPORT_INSTRUMENT=facility-census`` for a narrower form (no repeats), with which a
+million records fit in this machine's memory.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTRUMENT = ROOT / "questionnaires" / "regional-inmate" / "1.0.0"
+INSTRUMENT_ID = os.environ.get("BENCH_IMPORT_INSTRUMENT", "regional-inmate")
+INSTRUMENT = ROOT / "questionnaires" / INSTRUMENT_ID / "1.0.0"
 
 _BASELINE = """
 import resource, sys, time
@@ -59,7 +62,7 @@ def measure(n: int, work: Path) -> dict[str, float]:
     from prisonsurvey.responses.simulate import simulate_export
 
     project = init_project(
-        work / f"p{n}", instrument="regional-inmate@1.0.0", questionnaire_path=str(INSTRUMENT)
+        work / f"p{n}", instrument=f"{INSTRUMENT_ID}@1.0.0", questionnaire_path=str(INSTRUMENT)
     )
     export = work / f"sim{n}.csv.zip"
     t = time.perf_counter()
