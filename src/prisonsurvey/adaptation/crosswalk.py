@@ -19,12 +19,12 @@ every analysis of the core classification keeps working.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prisonsurvey.adaptation.code_table import code_choice, read_code_table
 from prisonsurvey.adaptation.codes import AdpCode
 from prisonsurvey.errors import Issue, Location
 from prisonsurvey.questionnaire.yaml_source import YamlDocument
@@ -156,48 +156,27 @@ def _read_csv(
     languages: list[str],
     national: str,
 ) -> tuple[list[dict[str, Any]], list[tuple[int, int]]] | Issue:
-    code_col = str(entry.get("code", "code"))
     label_col = str(entry.get("label", "name"))
     map_col = str(entry.get("maps_to", "maps_to"))
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in (code_col, label_col, map_col) if c not in header]
-            if missing:
-                return Issue(
-                    AdpCode.BAD_FRAME.value,
-                    f"{path.name} has no column {', '.join(missing)}; its columns are "
-                    f"{', '.join(header)}",
-                    Location(),
-                )
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError) as err:
-        return Issue(
-            AdpCode.BAD_FRAME.value,
-            f"cannot read {path.name}: {err}; save it as UTF-8 CSV",
-            Location(),
-        )
+    read = read_code_table(path, str(entry.get("code", "code")), [label_col, map_col])
+    if isinstance(read, Issue):
+        return read
+    rows, row_issues = read
+    if row_issues:
+        return row_issues[0]
     choices: list[dict[str, Any]] = []
     pairs: list[tuple[int, int]] = []
-    for number, row in enumerate(rows, start=2):
-        raw, target = (row.get(code_col) or "").strip(), (row.get(map_col) or "").strip()
-        if not raw.isdigit() or not target.isdigit() or int(target) not in valid:
-            bad_col = code_col if not raw.isdigit() else map_col
+    for row in rows:
+        target = row.cells[map_col]
+        if not target.isdigit() or int(target) not in valid:
             return Issue(
                 AdpCode.BAD_FRAME.value,
-                f"'{row.get(bad_col)}' is not a whole-number national code mapped to a code of "
-                f"the core list ({', '.join(map(str, sorted(valid)))})",
-                Location(file=str(path), row=number, column=bad_col),
+                f"'{target}' is not a code of the core list "
+                f"({', '.join(map(str, sorted(valid)))}); map every national code to one",
+                Location(file=str(path), row=row.number, column=map_col),
             )
-        label = (row.get(label_col) or "").strip()
         choices.append(
-            {
-                "code": int(raw),
-                "name": f"{national[:1]}{raw}",
-                "label": {lang: label for lang in languages},
-                "filters": {map_col: target},
-            }
+            code_choice(national, row, row.cells[label_col], languages, {map_col: target})
         )
-        pairs.append((int(raw), int(target)))
+        pairs.append((row.code, int(target)))
     return choices, pairs

@@ -32,17 +32,17 @@ to ``{name: {label: ..., hint: ...}}`` and ``choices`` to ``{list: {code: label}
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prisonsurvey.adaptation.code_table import code_choice, read_code_table
 from prisonsurvey.adaptation.codes import AdpCode
 from prisonsurvey.adaptation.crosswalk import apply_crosswalks
 from prisonsurvey.adaptation.summary import ComparabilitySummary, summarise
-from prisonsurvey.errors import InputError, Issue, Issues, Location, Severity
+from prisonsurvey.errors import InputError, Issue, Issues, Severity
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.questionnaire.load import (
     FolderLoader,
@@ -440,50 +440,24 @@ class _Adapter:
         languages: set[str],
     ) -> list[dict[str, Any]] | None:
         path = self.folder / str(spec["from_csv"])
-        code_col = str(spec.get("code", "code"))
         label_col = str(spec.get("label", "name"))
         filters = [str(f) for f in spec.get("filters") or []]
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.DictReader(handle)
-                header = reader.fieldnames or []
-                missing = [c for c in (code_col, label_col, *filters) if c not in header]
-                if missing:
-                    self._issue(
-                        AdpCode.BAD_FRAME,
-                        f"{path.name} has no column {', '.join(missing)}; its columns are "
-                        f"{', '.join(header)}",
-                        where,
-                    )
-                    return None
-                rows = list(reader)
-        except (OSError, UnicodeDecodeError) as err:
-            self._issue(
-                AdpCode.BAD_FRAME, f"cannot read {path.name}: {err}; save it as UTF-8 CSV", where
-            )
+        read = read_code_table(path, str(spec.get("code", "code")), [label_col, *filters])
+        if isinstance(read, Issue):
+            self._issue(AdpCode(read.code), read.message, where)
             return None
-        choices: list[dict[str, Any]] = []
-        for number, row in enumerate(rows, start=2):
-            raw = (row.get(code_col) or "").strip()
-            if not raw.isdigit():
-                self.issues.append(
-                    Issue(
-                        AdpCode.BAD_FRAME.value,
-                        f"code '{raw}' is not a whole number; facility codes must be numeric",
-                        Location(file=str(path), row=number, column=code_col),
-                    )
-                )
-                continue
-            label = (row.get(label_col) or "").strip()
-            choices.append(
-                {
-                    "code": int(raw),
-                    "name": f"{list_name[:1]}{raw}",
-                    "label": {lang: label for lang in sorted(languages)},
-                    "filters": {f: (row.get(f) or "") for f in filters},
-                }
+        rows, row_issues = read
+        self.issues.extend(row_issues)
+        return [
+            code_choice(
+                list_name,
+                row,
+                row.cells[label_col],
+                sorted(languages),
+                {f: row.cells[f] for f in filters},
             )
-        return choices
+            for row in rows
+        ]
 
     def _add_languages(self, data: dict[str, Any], core: Questionnaire) -> None:
         items = {i.get("name"): i for i in _walk_items(data["modules"])}
