@@ -30,7 +30,9 @@ indicator columns ``{name}_{code}`` for every choice of the list; numbers, panda
 Modules: :mod:`~prisonsurvey.responses.sources` (read files as text),
 :mod:`~prisonsurvey.responses.columns` (headers to questions),
 :mod:`~prisonsurvey.responses.harmonise` (typing), :mod:`~prisonsurvey.responses.importer`
-(the all-or-nothing import), :mod:`~prisonsurvey.responses.store` and
+(the all-or-nothing import, in stages: :mod:`~prisonsurvey.responses.import_read`,
+:mod:`~prisonsurvey.responses.import_type`, :mod:`~prisonsurvey.responses.import_batch`,
+:mod:`~prisonsurvey.responses.import_store`), :mod:`~prisonsurvey.responses.store` and
 :mod:`~prisonsurvey.responses.rawstore` (the DuckDB store), :mod:`~prisonsurvey.responses.missing`
 (missing-value kinds), :mod:`~prisonsurvey.responses.simulate` and
 :mod:`~prisonsurvey.responses.writers` (synthetic Central/KoBo/XML exports).
