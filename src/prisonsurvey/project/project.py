@@ -12,6 +12,7 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 from dataclasses import dataclass, field
@@ -20,12 +21,32 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.errors import InputError, Issue, Location, UsageError
 from prisonsurvey.project.load import FILENAME, M, load_config, load_section
 from prisonsurvey.project.model import SurveyProjectConfig
 from prisonsurvey.questionnaire.model import Questionnaire
+from prisonsurvey.xlsform.version import xlsform_version
 
 STORE_FILE = Path("data") / "store.duckdb"
+
+
+def version_stamps(
+    version: str, form_versions: tuple[str, ...] | list[str] = ()
+) -> tuple[str, ...]:
+    """The stamps that name a questionnaire version in data.
+
+    Args:
+        version: The semantic version.
+        form_versions: Published form versions declared in ``survey.yaml``.
+
+    Returns:
+        The version, its XLSForm version (``1.0.0`` -> ``001000000``, as ``export xlsform``
+        writes it) and the declared form versions, each once.
+    """
+    stamps = [version]
+    with contextlib.suppress(UsageError):  # not MAJOR.MINOR.PATCH: the declared stamps only
+        stamps.append(xlsform_version(version))
+    return tuple(dict.fromkeys([*stamps, *form_versions]))
 
 
 @dataclass
@@ -86,8 +107,9 @@ class Project:
         """Every accepted questionnaire version, oldest first, with the stamps that name it.
 
         The last entry is the project's own questionnaire; earlier ones come from
-        ``instrument.previous``. A stamp is the version or a published form version, as the
-        data name it (Central ``FormVersion``, KoBo ``__version__``, XML ``version``).
+        ``instrument.previous``. A stamp is the version, the XLSForm version ``export xlsform``
+        derives from it, or a published form version, as the data name it (Central
+        ``FormVersion``, KoBo ``__version__``, XML ``version``).
 
         Raises:
             InputError: An earlier version cannot be found or loaded (``PRJ007``).
@@ -101,8 +123,8 @@ class Project:
                 q = _find_shipped(
                     f"{ref.id}@{previous.version}", Location(str(self.root / FILENAME))
                 )
-            out.append(((previous.version, *previous.form_versions), q))
-        out.append(((ref.version, *ref.form_versions), self.questionnaire))
+            out.append((version_stamps(previous.version, previous.form_versions), q))
+        out.append((version_stamps(ref.version, ref.form_versions), self.questionnaire))
         return out
 
     def _load_questionnaire(self) -> Questionnaire:

@@ -17,7 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from prisonsurvey.errors import Issue, Location
-from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType
+from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType, Text
+from prisonsurvey.xlsform.layout import form_fields
 
 # Central and KoBo columns that are not questions. Their values stay in the raw rows.
 SYSTEM_COLUMNS: dict[str, str] = {
@@ -125,35 +126,42 @@ def _build_index(q: Questionnaire, table: str | None) -> dict[str, list[Target]]
         if target not in index[key]:
             index[key].append(target)
 
-    for ancestors, item in q.walk():
-        if not isinstance(item, Question):
+    groups = {item.name: item for _, item in q.walk() if isinstance(item, Group)}
+    # the exported form's fields: the questions, and the notes the export adds to groups
+    for form_field in form_fields(q):
+        if form_field.table != table or form_field.kind == "metadata":
             continue
-        repeat = _innermost_repeat(ancestors)
-        if (repeat.name if repeat else None) != table:
-            continue
-        _add_question(q, ancestors, item, add)
+        ancestors = [groups[name] for name in form_field.groups]
+        if form_field.question is not None:
+            _add_question(q, ancestors, form_field.question, add)
+        else:
+            target = Target("note", form_field.name)
+            for base, lang in _spellings(q, ancestors, form_field.name, form_field.label):
+                add(base, Target("note", form_field.name, language=lang))
+            add(form_field.name, target)
     return dict(index)
 
 
-def _innermost_repeat(ancestors: tuple[Group, ...]) -> Group | None:
-    for g in reversed(ancestors):
-        if g.is_repeat:
-            return g
-    return None
-
-
-def _add_question(q: Questionnaire, ancestors: tuple[Group, ...], item: Question, add) -> None:  # type: ignore[no-untyped-def]
-    kind = "note" if item.type is QuestionType.NOTE else "question"
+def _spellings(
+    q: Questionnaire, ancestors: list[Group], name: str, label: Text
+) -> list[tuple[str, str | None]]:
+    """Every header of a field: its name with group paths, and its label in each language."""
     names = [g.name for g in ancestors]
     bases: list[tuple[str, str | None]] = []
     for sep in ("-", "/"):
         for suffix in _suffixes(names):
-            bases.append((sep.join([*suffix, item.name]), None))
+            bases.append((sep.join([*suffix, name]), None))
     for lang in q.languages:
-        text = item.label.get(lang) or item.name
+        text = label.get(lang) or name
         labels = [g.label[lang] for g in ancestors if g.label.get(lang)]
         for suffix in _suffixes(labels):
             bases.append(("/".join([*suffix, text]), lang))
+    return bases
+
+
+def _add_question(q: Questionnaire, ancestors: list[Group], item: Question, add) -> None:  # type: ignore[no-untyped-def]
+    kind = "note" if item.type is QuestionType.NOTE else "question"
+    bases = _spellings(q, ancestors, item.name, item.label)
     for base, base_lang in bases:
         add(base, Target(kind, item.name, language=base_lang))
     if item.type is QuestionType.SELECT_MULTIPLE and item.choices in q.choice_lists:

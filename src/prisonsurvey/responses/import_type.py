@@ -55,6 +55,7 @@ def type_exports(
         raise InputError(errors)
     typed: dict[int, TypedTable] = {}
     chains = [[qv for _, qv in versions[v:]] for v in range(len(versions))]
+    stamps = [stamp for names, _ in versions for stamp in names]
     for i, ((t, v), cmap) in enumerate(zip(planned, maps, strict=True)):
         if progress:
             progress("typing", i, len(tables))
@@ -63,19 +64,16 @@ def type_exports(
             typed[i].frame = carry_forward(typed[i].frame, chains[v], t.repeat)
         typed[i].frame["_origin"] = origins[i]
         if t.repeat is None:
-            errors.extend(_version_issues(project, typed[i]))
+            errors.extend(_version_issues(project, typed[i], stamps))
     if errors:
         raise InputError(errors)
     _kobo_child_keys(typed, tables, repeat_parents(project.questionnaire))
     return tables, typed
 
 
-def _version_issues(project: Project, typed: TypedTable) -> list[Issue]:
+def _version_issues(project: Project, typed: TypedTable, stamps: list[str]) -> list[Issue]:
     ref = project.config.instrument
     versions = typed.frame["_version"]
-    stamps = [ref.version, *ref.form_versions]
-    for previous in ref.previous:
-        stamps += [previous.version, *previous.form_versions]
     bad = versions.notna() & ~versions.isin(stamps)
     if not bad.any():
         return []

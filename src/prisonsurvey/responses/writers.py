@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -21,6 +23,7 @@ import pandas as pd
 
 from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType
 from prisonsurvey.responses.simulate import Simulated
+from prisonsurvey.xlsform.layout import FormField, form_fields
 from prisonsurvey.xlsx import save_workbook
 
 CENTRAL_TAIL = [
@@ -37,22 +40,20 @@ CENTRAL_TAIL = [
 ]
 
 
-def _layout(q: Questionnaire, repeat: str | None) -> list[tuple[list[str], Question]]:
-    """Questions of one table with their group path relative to the enclosing repeat."""
-    out: list[tuple[list[str], Question]] = []
-    for ancestors, item in q.walk():
-        if not isinstance(item, Question):
-            continue
-        inner = [i for i, g in enumerate(ancestors) if g.is_repeat]
-        owner = ancestors[inner[-1]].name if inner else None
-        if owner != repeat:
-            continue
-        rel = ancestors[inner[-1] + 1 :] if inner else ancestors
-        out.append(([g.name for g in rel], item))
-    return out
+def _layout(q: Questionnaire, repeat: str | None) -> list[FormField]:
+    """The fields of one table in form order: questions, notes and the notes the export adds."""
+    return [f for f in form_fields(q) if f.table == repeat and f.kind != "metadata"]
+
+
+def _values(q: Questionnaire, f: FormField, table: pd.DataFrame) -> pd.Series:
+    """A field's values as a server writes them (notes and absent columns are empty)."""
+    if f.question is None:
+        return pd.Series([""] * len(table), dtype=object)
+    return _text(q, f.question, table.get(f.name), len(table))
 
 
 def _text(q: Questionnaire, question: Question, s: pd.Series | None, n: int) -> pd.Series:
+    """Typed values as the text a form submits (codes, ISO dates, decimals)."""
     if s is None:
         return pd.Series([""] * n, dtype=object)
     t = question.type
@@ -98,22 +99,68 @@ def _repeats(q: Questionnaire) -> list[Group]:
     return [g for _, g in q.walk() if isinstance(g, Group) and g.is_repeat]
 
 
-def write_central(sim: Simulated, out: Path, form_id: str, version: str) -> Path:
-    """Write a Central ``submissions.csv.zip`` (root CSV + one CSV per repeat)."""
+def _central_columns(
+    q: Questionnaire,
+    table: pd.DataFrame,
+    repeat: str | None,
+    group_paths: bool,
+    split_select_multiples: bool,
+) -> tuple[list[str], list[pd.Series]]:
+    """Central's columns of one table: group paths joined by ``-``, split select_multiples."""
+    header: list[str] = []
+    cols: list[pd.Series] = []
+    for f in _layout(q, repeat):
+        name = "-".join([*f.path, f.name]) if group_paths else f.name
+        text = _values(q, f, table)
+        header.append(name)
+        cols.append(text)
+        question = f.question
+        if (
+            split_select_multiples
+            and question is not None
+            and question.type is QuestionType.SELECT_MULTIPLE
+        ):
+            # Central adds a 0/1 column only for the values seen in the data
+            seen = sorted({v for answer in text for v in str(answer).split()})
+            padded = " " + text.astype(str) + " "
+            for value in seen:
+                header.append(f"{name}/{value}")
+                hit = padded.str.contains(f" {value} ", regex=False)
+                cols.append(pd.Series(np.where(hit, "1", "0"), dtype=object))
+    return header, cols
+
+
+def write_central(
+    sim: Simulated,
+    out: Path,
+    form_id: str,
+    version: str,
+    *,
+    group_paths: bool = True,
+    split_select_multiples: bool = False,
+) -> Path:
+    """Write a Central ``submissions.csv.zip`` (root CSV + one CSV per repeat).
+
+    Args:
+        sim: The tables to write.
+        out: The zip file.
+        form_id: The form's id (names the CSV files).
+        version: The form version written in ``FormVersion``.
+        group_paths: Column names with their group path (``m1-age``), as Central's default;
+            ``False`` gives bare names (Central's ``groupPaths=false``).
+        split_select_multiples: Add a 0/1 column per value seen (``splitSelectMultiples``).
+    """
     q = sim.questionnaire
     root = sim.tables[None]
     n = len(root)
-    header = ["SubmissionDate", "start", "end"]
-    cols: list[pd.Series] = [
-        _iso(root["_submitted_at"], z=True),
-        _iso(root["start"]),
-        _iso(root["end"]),
-    ]
-    for path, question in _layout(q, None):
-        header.append("-".join([*path, question.name]))
-        cols.append(_text(q, question, root.get(question.name), n))
+    header, cols = _central_columns(q, root, None, group_paths, split_select_multiples)
+    header = ["SubmissionDate", "start", "end", *header]
+    cols = [_iso(root["_submitted_at"], z=True), _iso(root["start"]), _iso(root["end"]), *cols]
     keys = root["_key"].astype(object).reset_index(drop=True)
-    header += ["meta-instanceID", "meta-instanceName", *CENTRAL_TAIL]
+    meta = (
+        ["meta-instanceID", "meta-instanceName"] if group_paths else ["instanceID", "instanceName"]
+    )
+    header += [*meta, *CENTRAL_TAIL]
     const = {
         "SubmitterID": "5",
         "SubmitterName": "Data Collector",
@@ -134,12 +181,7 @@ def write_central(sim: Simulated, out: Path, form_id: str, version: str) -> Path
             table = sim.tables.get(rep.name)
             if table is None:
                 continue
-            m = len(table)
-            rh: list[str] = []
-            rc: list[pd.Series] = []
-            for path, question in _layout(q, rep.name):
-                rh.append("-".join([*path, question.name]))
-                rc.append(_text(q, question, table.get(question.name), m))
+            rh, rc = _central_columns(q, table, rep.name, group_paths, split_select_multiples)
             rh += ["PARENT_KEY", "KEY"]
             rc += [
                 table["_parent_key"].astype(object).reset_index(drop=True),
@@ -149,35 +191,71 @@ def write_central(sim: Simulated, out: Path, form_id: str, version: str) -> Path
     return out
 
 
+def _kobo_name(q: Questionnaire, f: FormField, lang: str | None, groups: bool) -> str:
+    """A KoBo header: the name (``_xml``) or the label in ``lang``, with the group hierarchy."""
+    if lang is None:
+        return "/".join([*f.path, f.name]) if groups else f.name
+    label = f.question.label if f.question is not None else f.label
+    text = label.get(lang) or f.name
+    if not groups:
+        return text
+    by_name = {g.name: g for _, g in q.walk() if isinstance(g, Group)}
+    parents = [by_name[g].label.get(lang) for g in f.path]
+    return "/".join([*(p for p in parents if p), text])
+
+
 def _kobo_table(
-    q: Questionnaire, table: pd.DataFrame, repeat: str | None
+    q: Questionnaire,
+    table: pd.DataFrame,
+    repeat: str | None,
+    lang: str | None = None,
+    groups: bool = True,
 ) -> tuple[list[str], list[pd.Series]]:
-    n = len(table)
     header: list[str] = []
     cols: list[pd.Series] = []
     if repeat is None:
         header += ["start", "end"]
         cols += [_iso(table["start"]), _iso(table["end"])]
-    for path, question in _layout(q, repeat):
-        name = "/".join([*path, question.name])
+    for f in _layout(q, repeat):
+        name = _kobo_name(q, f, lang, groups)
         header.append(name)
-        text = _text(q, question, table.get(question.name), n)
+        text = _values(q, f, table)
         cols.append(text)
-        if question.type is QuestionType.SELECT_MULTIPLE:
+        question = f.question
+        if question is not None and question.type is QuestionType.SELECT_MULTIPLE:
             padded = " " + text.astype(str) + " "
             for c in q.choice_list(question).choices:
-                header.append(f"{name}/{c.code}")
+                option = str(c.code) if lang is None else (c.label.get(lang) or str(c.code))
+                header.append(f"{name}/{option}")
                 hit = padded.str.contains(f" {c.code} ", regex=False)
                 cols.append(pd.Series(np.where(hit, "1", "0"), dtype=object).where(text != "", ""))
     return header, cols
 
 
-def write_kobo(sim: Simulated, out: Path, version: str, as_csv: bool) -> Path:
-    """Write a KoBoToolbox export: XLSX (one sheet per repeat) or CSV (root table)."""
+def write_kobo(
+    sim: Simulated,
+    out: Path,
+    version: str,
+    as_csv: bool,
+    *,
+    lang: str | None = None,
+    groups: bool = True,
+) -> Path:
+    """Write a KoBoToolbox export: XLSX (one sheet per repeat) or CSV (root table).
+
+    Args:
+        sim: The tables to write.
+        out: The file.
+        version: The form version written in ``__version__``.
+        as_csv: CSV (root table, ``;``, every field quoted, CRLF) instead of XLSX.
+        lang: Headers as labels in this language (KoBo's default); names (``_xml``) if
+            ``None``.
+        groups: Headers with the group hierarchy (``group/question``).
+    """
     q = sim.questionnaire
     root = sim.tables[None]
     n = len(root)
-    header, cols = _kobo_table(q, root, None)
+    header, cols = _kobo_table(q, root, None, lang, groups)
     uuid = root["_key"].astype(str).str.removeprefix("uuid:").astype(object).reset_index(drop=True)
     ids = pd.Series(np.arange(1, n + 1), dtype=object)
     meta = {
@@ -217,7 +295,7 @@ def write_kobo(sim: Simulated, out: Path, version: str, as_csv: bool) -> Path:
         table = sim.tables.get(rep.name)
         if table is None:
             continue
-        rh, rc = _kobo_table(q, table, rep.name)
+        rh, rc = _kobo_table(q, table, rep.name, lang, groups)
         m = len(table)
         parent_repeat = q.repeat_of(rep.name)
         parent_name = parent_repeat.name if parent_repeat else None
@@ -251,8 +329,39 @@ def write_kobo(sim: Simulated, out: Path, version: str, as_csv: bool) -> Path:
     return out
 
 
+@dataclass
+class _Node:
+    """A group of the form (or its root) with its children in form order."""
+
+    name: str
+    repeat: bool
+    children: list[_Node | FormField] = dc_field(default_factory=list)
+
+
+def _tree(q: Questionnaire) -> _Node:
+    """The form's groups and fields as a tree, for writing submissions."""
+    repeats = {g.name for g in _repeats(q)}
+    root = _Node("", False)
+    for f in form_fields(q):
+        if f.kind == "metadata":
+            continue
+        node = root
+        for name in f.groups:
+            last = node.children[-1] if node.children else None
+            if not (isinstance(last, _Node) and last.name == name):
+                last = _Node(name, name in repeats)
+                node.children.append(last)
+            node = last
+        node.children.append(f)
+    return root
+
+
 def write_xml(sim: Simulated, out: Path, form_id: str, version: str) -> Path:
-    """Write one submission XML per respondent into the folder ``out``."""
+    """Write one submission XML per respondent into the folder ``out``.
+
+    Elements follow the exported form: every group, question and note (also the notes the
+    export adds), as a tablet submits them.
+    """
     q = sim.questionnaire
     root = sim.tables[None]
     out.mkdir(parents=True, exist_ok=True)
@@ -262,24 +371,19 @@ def write_xml(sim: Simulated, out: Path, form_id: str, version: str) -> Path:
         table = sim.tables.get(rep)
         if table is None:
             continue
-        texts[rep] = {
-            question.name: _text(q, question, table.get(question.name), len(table))
-            for _, question in _layout(q, rep)
-        }
+        texts[rep] = {f.name: _values(q, f, table) for f in _layout(q, rep)}
         if rep is not None:
             groups: dict[str, list[int]] = {}
             for i, parent in enumerate(table["_parent_key"].astype(str)):
                 groups.setdefault(parent, []).append(i)
             children[rep] = groups
+    writer = _XmlWriter(sim, texts, children)
+    tree = _tree(q)
     starts = _iso(root["start"])
     ends = _iso(root["end"])
-    keys = root["_key"].astype(str).tolist()
-    for i, key in enumerate(keys):
+    for i, key in enumerate(root["_key"].astype(str).tolist()):
         body = [f"<start>{starts.iloc[i]}</start><end>{ends.iloc[i]}</end>"]
-        for module in q.modules:
-            body.append(
-                _xml_items(q, module.items, None, i, key, texts, children, sim, wrap=module.name)
-            )
+        body.append(writer.items(tree.children, None, i, key))
         body.append(f"<meta><instanceID>{escape(key)}</instanceID></meta>")
         xml = (
             f'<data id="{escape(form_id)}" version="{escape(version)}">' + "".join(body) + "</data>"
@@ -288,48 +392,29 @@ def write_xml(sim: Simulated, out: Path, form_id: str, version: str) -> Path:
     return out
 
 
-def _xml_items(
-    q: Questionnaire,
-    items: tuple[Question | Group, ...],
-    repeat: str | None,
-    row: int,
-    key: str,
-    texts: dict[str | None, dict[str, pd.Series]],
-    children: dict[str, dict[str, list[int]]],
-    sim: Simulated,
-    wrap: str | None = None,
-) -> str:
-    parts: list[str] = []
-    for item in items:
-        if isinstance(item, Group):
-            if item.is_repeat:
-                table = sim.tables.get(item.name)
-                for j in children.get(item.name, {}).get(key, []):
+@dataclass
+class _XmlWriter:
+    sim: Simulated
+    texts: dict[str | None, dict[str, pd.Series]]
+    children: dict[str, dict[str, list[int]]]
+
+    def items(self, items: list[_Node | FormField], repeat: str | None, row: int, key: str) -> str:
+        parts: list[str] = []
+        for item in items:
+            if isinstance(item, FormField):
+                value = self.texts[repeat][item.name].iloc[row]
+                name = item.name
+                parts.append(f"<{name}>{escape(value)}</{name}>" if value else f"<{name}/>")
+            elif item.repeat:
+                table = self.sim.tables.get(item.name)
+                for j in self.children.get(item.name, {}).get(key, []):
                     child_key = str(table["_key"].iloc[j]) if table is not None else key
-                    parts.append(
-                        _xml_items(
-                            q,
-                            item.items,
-                            item.name,
-                            j,
-                            child_key,
-                            texts,
-                            children,
-                            sim,
-                            wrap=item.name,
-                        )
-                    )
+                    inner = self.items(item.children, item.name, j, child_key)
+                    parts.append(f"<{item.name}>{inner}</{item.name}>")
             else:
-                parts.append(
-                    _xml_items(
-                        q, item.items, repeat, row, key, texts, children, sim, wrap=item.name
-                    )
-                )
-            continue
-        value = texts[repeat][item.name].iloc[row]
-        parts.append(f"<{item.name}>{escape(value)}</{item.name}>" if value else f"<{item.name}/>")
-    inner = "".join(parts)
-    return f"<{wrap}>{inner}</{wrap}>" if wrap else inner
+                inner = self.items(item.children, repeat, row, key)
+                parts.append(f"<{item.name}>{inner}</{item.name}>")
+        return "".join(parts)
 
 
 def write_export(sim: Simulated, fmt: str, out: Path, form_id: str, version: str) -> Path:
