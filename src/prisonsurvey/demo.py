@@ -36,6 +36,8 @@ from prisonsurvey.project import Project
 from prisonsurvey.quality import run_checks, write_findings_csv, write_report_html
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.responses import Store, import_files, missing_kinds
+from prisonsurvey.responses.plant import DEFAULT_PLANT, plant
+from prisonsurvey.responses.scenario import load_scenario
 from prisonsurvey.responses.simulate import simulate
 from prisonsurvey.responses.writers import write_export
 from prisonsurvey.statfiles import export_data
@@ -133,29 +135,25 @@ def _fieldwork(
 ) -> tuple[Path, pd.DataFrame]:
     """Simulate interviews in the sampled facilities and write them as a Central export."""
     q = project.questionnaire
-    sim = simulate(q, n, seed)
-    root = sim.tables[None]
     chosen = sample.loc[sample["selected"].astype(bool)].reset_index(drop=True)
     rng = np.random.default_rng(seed)
-    facility = chosen["code"].to_numpy()[np.arange(len(root)) % len(chosen)]
-    root["facility"] = facility
+    facility = np.sort(chosen["code"].to_numpy()[np.arange(n) % len(chosen)])
+    scenario = load_scenario(example_folder() / "scenario.yaml", q)
+    sim = simulate(q, n, seed, scenario, facilities=facility)
+    root = sim.tables[None]
     populations = chosen.set_index("code")["population"]
-    # as in the field: one roster line per sampled person, two interviewers per facility,
-    # interviews in working hours on the day they are dated
+    # as in the field: one roster line per sampled person (the scenario gives interviewers
+    # and interview times)
     lines = np.zeros(len(root), dtype=int)
     for code in chosen["code"]:
         rows = np.flatnonzero(facility == code)
         pool = int(populations[code])
         lines[rows] = rng.choice(np.arange(1, pool + 1), size=rows.size, replace=rows.size > pool)
     root["roster_line"] = lines
-    root["interviewer_id"] = [f"ENT-{code}-{1 + i % 2}" for i, code in enumerate(facility)]
-    day = pd.to_datetime(root["start"]).dt.normalize()
-    start = day + pd.to_timedelta(8 * 60 + rng.integers(0, 8 * 60, len(root)), unit="min")
-    root["start"] = start
-    root["end"] = start + pd.to_timedelta(rng.integers(35, 75, len(root)), unit="min")
-    root["_submitted_at"] = root["end"] + pd.to_timedelta(
-        rng.integers(60, 600, len(root)), unit="min"
-    )
+    planted = plant(sim, DEFAULT_PLANT, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    planted.to_csv(out.parent / "planted.csv", index=False)
+    root = sim.tables[None]
     path = write_export(sim, "central", out, form_id=q.id, version=xlsform_version(q.version))
     return path, root
 

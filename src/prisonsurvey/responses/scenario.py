@@ -228,7 +228,9 @@ def _read(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Yam
         raise InputError(doc.issues)
     if not isinstance(doc.data, dict):
         raise InputError(
-            Issue(SCN_SHAPE, "a scenario file is a mapping starting with 'scenario:'", doc.locate(()))
+            Issue(
+                SCN_SHAPE, "a scenario file is a mapping starting with 'scenario:'", doc.locate(())
+            )
         )
     data: dict[str, Any] = doc.data
     parent = data.get("extends")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.questionnaire.compiled import compiled
 from prisonsurvey.questionnaire.expressions import ExpressionError, parse, resolve
 from prisonsurvey.questionnaire.model import Question, Questionnaire, QuestionType
 from prisonsurvey.responses.scenario import Entry, Scenario
@@ -44,14 +45,16 @@ class ScenarioDraws:
         self.facility = facility
         self.interviewer = interviewer
         self.evaluate = evaluate
-        self.variables = {x.name: x.name for x in q.questions()}
+        self.variables = compiled(q).variables
         n_fac = int(facility.max()) + 1 if len(facility) else 1
         n_int = int(interviewer.max()) + 1 if len(interviewer) else 1
         self.interviewer_effect = rng.normal(0, scenario.fieldwork.interviewer_sd, n_int)
         self.factor: dict[str, np.ndarray] = {}
         for name, f in scenario.factors.items():
             per_facility = rng.normal(0, f.facility_sd, n_fac)
-            self.factor[name] = f.shift + per_facility[facility] + rng.normal(0, f.sd, len(facility))
+            self.factor[name] = (
+                f.shift + per_facility[facility] + rng.normal(0, f.sd, len(facility))
+            )
         self.facility_effect: dict[str, np.ndarray] = {
             name: rng.normal(0, e.facility_sd, n_fac) for name, e in scenario.questions.items()
         }
@@ -62,7 +65,10 @@ class ScenarioDraws:
         if entry is None:
             return None
         t = question.type
-        if entry.choices is not None and t in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE):
+        if entry.choices is not None and t in (
+            QuestionType.SELECT_ONE,
+            QuestionType.SELECT_MULTIPLE,
+        ):
             return entry
         if entry.number is not None and t in (QuestionType.INTEGER, QuestionType.DECIMAL):
             return entry
@@ -71,7 +77,8 @@ class ScenarioDraws:
         return None
 
     def _persons(self, df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-        return df[PERSON].to_numpy()[rows].astype(np.int64)
+        persons: np.ndarray = df[PERSON].to_numpy()[rows].astype(np.int64)
+        return persons
 
     def _lift(self, name: str, entry: Entry, df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
         """Log-odds added to the target choice of each row."""
@@ -104,7 +111,12 @@ class ScenarioDraws:
         return p, target
 
     def select_one(
-        self, question: Question, entry: Entry, df: pd.DataFrame, rows: np.ndarray, allowed: np.ndarray
+        self,
+        question: Question,
+        entry: Entry,
+        df: pd.DataFrame,
+        rows: np.ndarray,
+        allowed: np.ndarray,
     ) -> np.ndarray:
         """Position of the choice drawn for each row (-1 where nothing is offered)."""
         p, target = self._base(question, entry)
@@ -120,7 +132,12 @@ class ScenarioDraws:
         return np.where(total > 0, np.minimum(pick, len(p) - 1), -1)
 
     def select_multiple(
-        self, question: Question, entry: Entry, df: pd.DataFrame, rows: np.ndarray, allowed: np.ndarray
+        self,
+        question: Question,
+        entry: Entry,
+        df: pd.DataFrame,
+        rows: np.ndarray,
+        allowed: np.ndarray,
     ) -> np.ndarray:
         """Boolean matrix of the choices ticked: an exclusive answer alone, or some others."""
         p, target = self._base(question, entry)
@@ -136,13 +153,16 @@ class ScenarioDraws:
         alone = ~chosen.any(axis=1)
         if exclusive.any():
             pe = np.where(exclusive, p, 0.0)[None, :] * allowed
-            pick = (np.cumsum(pe, axis=1) < self.rng.random(n)[:, None] * pe.sum(axis=1)[:, None])
+            pick = np.cumsum(pe, axis=1) < self.rng.random(n)[:, None] * pe.sum(axis=1)[:, None]
             k = np.minimum(pick.sum(axis=1), len(choices) - 1)
             ok = alone & (pe.sum(axis=1) > 0)
             chosen[np.flatnonzero(ok), k[ok]] = True
-        return chosen
+        out: np.ndarray = chosen
+        return out
 
-    def _bound(self, value: float | str | None, df: pd.DataFrame, rows: np.ndarray) -> np.ndarray | None:
+    def _bound(
+        self, value: float | str | None, df: pd.DataFrame, rows: np.ndarray
+    ) -> np.ndarray | None:
         if value is None:
             return None
         if isinstance(value, int | float):
@@ -152,11 +172,16 @@ class ScenarioDraws:
             got = self.evaluate(expr, df.iloc[rows].reset_index(drop=True))
         except ExpressionError:
             return None
+        out: np.ndarray
         if pd.api.types.is_datetime64_any_dtype(got):
-            return got.to_numpy(dtype="datetime64[us]").astype("int64").astype(float)
-        return pd.to_numeric(got, errors="coerce").to_numpy(dtype=float)
+            out = got.to_numpy(dtype="datetime64[us]").astype("int64").astype(float)
+        else:
+            out = pd.to_numeric(got, errors="coerce").to_numpy(dtype=float)
+        return out
 
-    def number(self, question: Question, entry: Entry, df: pd.DataFrame, rows: np.ndarray) -> pd.Series:
+    def number(
+        self, question: Question, entry: Entry, df: pd.DataFrame, rows: np.ndarray
+    ) -> pd.Series:
         """Numbers for ``rows``: normal or log-normal, clipped to the bounds."""
         spec = entry.number
         assert spec is not None
@@ -179,7 +204,14 @@ class ScenarioDraws:
             return pd.Series(whole, dtype="Float64").astype("Int64")
         return pd.Series(np.round(x, 1), dtype="Float64")
 
-    def date(self, question: Question, entry: Entry, df: pd.DataFrame, rows: np.ndarray, today: pd.Timestamp) -> pd.Series:
+    def date(
+        self,
+        question: Question,
+        entry: Entry,
+        df: pd.DataFrame,
+        rows: np.ndarray,
+        today: pd.Timestamp,
+    ) -> pd.Series:
         """Dates uniform between the bounds (per row when the bounds are expressions)."""
         spec = entry.date
         assert spec is not None
@@ -195,10 +227,14 @@ class ScenarioDraws:
         us = np.minimum(us, hi)
         stamps = pd.to_datetime(us.astype("int64"), unit="us").normalize()
         if question.type is QuestionType.DATETIME:
-            stamps = stamps + pd.to_timedelta(self.rng.integers(8 * 3600, 17 * 3600, len(rows)), unit="s")
+            stamps = stamps + pd.to_timedelta(
+                self.rng.integers(8 * 3600, 17 * 3600, len(rows)), unit="s"
+            )
         return pd.Series(stamps, dtype="datetime64[us]")
 
-    def _date_bound(self, text: str, df: pd.DataFrame, rows: np.ndarray, today: pd.Timestamp) -> np.ndarray:
+    def _date_bound(
+        self, text: str, df: pd.DataFrame, rows: np.ndarray, today: pd.Timestamp
+    ) -> np.ndarray:
         if text == "today()":
             return np.full(len(rows), float(today.value // 1000))
         try:

@@ -293,7 +293,8 @@ def _selects(q: Questionnaire) -> set[str]:
     return {x.name for x in q.questions() if x.type is QuestionType.SELECT_ONE}
 
 
-def _uuids(rng: np.random.Generator, n: int) -> list[str]:
+def uuids(rng: np.random.Generator, n: int) -> list[str]:
+    """``n`` submission keys (``uuid:...``) drawn from ``rng``."""
     raw = rng.integers(0, 2**63, size=(n, 2), dtype=np.int64)
     hexes = (f"{int(a):016x}{int(b):016x}" for a, b in raw)
     return [f"uuid:{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}" for h in hexes]
@@ -324,7 +325,7 @@ def simulate(
         start = pd.Timestamp("2026-03-02 08:00:00") + pd.to_timedelta(
             np.sort(rng.integers(0, 60 * 86400, n)), unit="s"
         )
-    root["_key"] = pd.Series(_uuids(rng, n), dtype="str")
+    root["_key"] = pd.Series(uuids(rng, n), dtype="str")
     if scenario is not None:
         codes = _facility_codes(q, scenario, n, facilities)
         fac = pd.factorize(codes)[0].astype(np.int64)
