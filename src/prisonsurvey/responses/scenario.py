@@ -143,7 +143,7 @@ class Fieldwork(_Strict):
     facilities: int = Field(default=15, ge=1)
     interviewers_per_facility: int = Field(default=2, ge=1)
     interviewer_sd: float = Field(default=0.05, ge=0)
-    start: str = "2026-03-02"
+    start: str = "2025-10-06"
     days: int = Field(default=60, ge=1)
     hours: tuple[int, int] = (8, 17)
     minutes: Minutes = Field(default_factory=Minutes)

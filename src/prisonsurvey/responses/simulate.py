@@ -479,6 +479,7 @@ def simulate_export(
     out: Path,
     seed: int = 1,
     scenario: str | Path | None = None,
+    plant: str | Path | None = None,
 ) -> dict[str, Any]:
     """Simulate ``n`` respondents of the questionnaire at ``path`` and write them as ``fmt``.
 
@@ -486,7 +487,8 @@ def simulate_export(
     ``scenario.yaml``, else the instrument's default scenario, else ``uniform``.
 
     Returns:
-        ``{"respondents", "format", "path", "repeat_rows", "scenario"}``.
+        ``{"respondents", "format", "path", "repeat_rows", "scenario", "planted"}``
+            (``planted``: the path of the list of planted problems, or ``None``).
 
     Raises:
         InputError: Unknown format (``SIM001``) or a questionnaire that cannot be loaded.
@@ -509,6 +511,17 @@ def simulate_export(
         scenario = local
     chosen = resolve_scenario(scenario, q)
     sim = simulate(q, n, seed, chosen)
+    planted_path: Path | None = None
+    if plant is not None:
+        from prisonsurvey.responses.plant import load_plant
+        from prisonsurvey.responses.plant import plant as plant_problems
+
+        planted = plant_problems(sim, load_plant(plant), seed)
+        target = Path(out)
+        folder = target if not target.suffix else target.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        planted_path = folder / "planted.csv"
+        planted.to_csv(planted_path, index=False)
     written = write_export(sim, fmt, Path(out), **settings)
     return {
         "respondents": n,
@@ -516,4 +529,5 @@ def simulate_export(
         "path": str(written),
         "repeat_rows": {k: len(v) for k, v in sim.tables.items() if k is not None},
         "scenario": chosen.scenario if chosen is not None else "uniform",
+        "planted": str(planted_path) if planted_path is not None else None,
     }
