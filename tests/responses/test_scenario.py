@@ -79,7 +79,7 @@ def test_related_items_correlate_and_facilities_cluster(regional) -> None:  # ty
 
 
 def test_country_scenario_extends_the_default(regional) -> None:  # type: ignore[no-untyped-def]
-    q, default, _ = regional
+    _, default, _ = regional
     here = Path(__file__).resolve().parents[2] / "examples" / "country" / "scenario.yaml"
     arcadia = load_scenario(here)
     assert arcadia.scenario == "arcadia-2026"
@@ -111,6 +111,6 @@ def test_scenario_errors_are_located(  # type: ignore[no-untyped-def]
     path.write_text(text, "utf-8")
     with pytest.raises(InputError) as err:
         load_scenario(path, q)
-    issue = list(err.value.issues)[0]
+    issue = next(iter(err.value.issues))
     assert issue.code == code and issue.location.line == line, issue
     assert words in issue.message and str(path) in str(issue.location)
