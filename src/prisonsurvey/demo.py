@@ -6,8 +6,10 @@
    comparability summary), exported as XLSForms for ODK/KoBo and as the paper questionnaire;
 2. the sampler: facilities are drawn by stratified PPS from the frame and a selection sheet is
    printed for the first facility;
-3. the field team: synthetic interviews in the sampled facilities come back as an ODK Central
-   export and are imported into a survey project's store;
+3. the field team: synthetic interviews in the sampled facilities, answered as Arcadia's
+   scenario (``examples/country/scenario.yaml``) says and with known fieldwork problems planted
+   (listed in ``fieldwork/planted.csv``), come back as an ODK Central export and are imported
+   into a survey project's store;
 4. the analyst: quality checks, weights with JKn replicates calibrated to census totals,
    indicator tables with standard errors, a codebook with weighted frequencies, and labelled
    Stata and SPSS files; and the facility census tabulated.
@@ -36,6 +38,7 @@ from prisonsurvey.project import Project
 from prisonsurvey.quality import run_checks, write_findings_csv, write_report_html
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.responses import Store, import_files, missing_kinds
+from prisonsurvey.responses.plant import CHECKS as PLANTED_CHECKS
 from prisonsurvey.responses.plant import DEFAULT_PLANT, plant
 from prisonsurvey.responses.scenario import load_scenario
 from prisonsurvey.responses.simulate import simulate
@@ -158,6 +161,12 @@ def _fieldwork(
     return path, root
 
 
+def _planted_count(path: Path) -> int:
+    """Problems planted (a duplicate is listed once per check that must find it)."""
+    listed = pd.read_csv(path)
+    return int((listed["check"] == listed["problem"].map(PLANTED_CHECKS)).sum())
+
+
 def _design_data(
     root: pd.DataFrame, sample: pd.DataFrame, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -261,8 +270,17 @@ def run_demo(
     fieldwork = out / "fieldwork"
     export, _ = _fieldwork(project, sample, respondents, seed, fieldwork / f"{q.id}.csv.zip")
     imported = import_files(project, [export])
-    result.steps["fieldwork"] = {"export": str(export), "import": imported.to_dict()}
-    say(f"fieldwork: {respondents} interviews exported by ODK Central and imported")
+    planted = fieldwork / "planted.csv"
+    result.steps["fieldwork"] = {
+        "export": str(export),
+        "import": imported.to_dict(),
+        "planted problems": str(planted),
+    }
+    say(
+        f"fieldwork: {respondents} interviews simulated with Arcadia's scenario, "
+        f"{_planted_count(planted)} planted problems listed in {planted}; "
+        "exported by ODK Central and imported"
+    )
 
     with Store.open(project, read_only=True) as store:
         root = store.responses(q.id)
