@@ -6,8 +6,10 @@
    comparability summary), exported as XLSForms for ODK/KoBo and as the paper questionnaire;
 2. the sampler: facilities are drawn by stratified PPS from the frame and a selection sheet is
    printed for the first facility;
-3. the field team: synthetic interviews in the sampled facilities come back as an ODK Central
-   export and are imported into a survey project's store;
+3. the field team: synthetic interviews in the sampled facilities, answered as Arcadia's
+   scenario (``examples/country/scenario.yaml``) says and with known fieldwork problems planted
+   (listed in ``fieldwork/planted.csv``), come back as an ODK Central export and are imported
+   into a survey project's store;
 4. the analyst: quality checks, weights with JKn replicates calibrated to census totals,
    indicator tables with standard errors, a codebook with weighted frequencies, and labelled
    Stata and SPSS files; and the facility census tabulated.
@@ -36,6 +38,9 @@ from prisonsurvey.project import Project
 from prisonsurvey.quality import run_checks, write_findings_csv, write_report_html
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.responses import Store, import_files, missing_kinds
+from prisonsurvey.responses.plant import CHECKS as PLANTED_CHECKS
+from prisonsurvey.responses.plant import DEFAULT_PLANT, plant
+from prisonsurvey.responses.scenario import load_scenario
 from prisonsurvey.responses.simulate import simulate
 from prisonsurvey.responses.writers import write_export
 from prisonsurvey.statfiles import export_data
@@ -133,31 +138,33 @@ def _fieldwork(
 ) -> tuple[Path, pd.DataFrame]:
     """Simulate interviews in the sampled facilities and write them as a Central export."""
     q = project.questionnaire
-    sim = simulate(q, n, seed)
-    root = sim.tables[None]
     chosen = sample.loc[sample["selected"].astype(bool)].reset_index(drop=True)
     rng = np.random.default_rng(seed)
-    facility = chosen["code"].to_numpy()[np.arange(len(root)) % len(chosen)]
-    root["facility"] = facility
+    facility = np.sort(chosen["code"].to_numpy()[np.arange(n) % len(chosen)])
+    scenario = load_scenario(example_folder() / "scenario.yaml", q)
+    sim = simulate(q, n, seed, scenario, facilities=facility)
+    root = sim.tables[None]
     populations = chosen.set_index("code")["population"]
-    # as in the field: one roster line per sampled person, two interviewers per facility,
-    # interviews in working hours on the day they are dated
+    # as in the field: one roster line per sampled person (the scenario gives interviewers
+    # and interview times)
     lines = np.zeros(len(root), dtype=int)
     for code in chosen["code"]:
         rows = np.flatnonzero(facility == code)
         pool = int(populations[code])
         lines[rows] = rng.choice(np.arange(1, pool + 1), size=rows.size, replace=rows.size > pool)
     root["roster_line"] = lines
-    root["interviewer_id"] = [f"ENT-{code}-{1 + i % 2}" for i, code in enumerate(facility)]
-    day = pd.to_datetime(root["start"]).dt.normalize()
-    start = day + pd.to_timedelta(8 * 60 + rng.integers(0, 8 * 60, len(root)), unit="min")
-    root["start"] = start
-    root["end"] = start + pd.to_timedelta(rng.integers(35, 75, len(root)), unit="min")
-    root["_submitted_at"] = root["end"] + pd.to_timedelta(
-        rng.integers(60, 600, len(root)), unit="min"
-    )
+    planted = plant(sim, DEFAULT_PLANT, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    planted.to_csv(out.parent / "planted.csv", index=False)
+    root = sim.tables[None]
     path = write_export(sim, "central", out, form_id=q.id, version=xlsform_version(q.version))
     return path, root
+
+
+def _planted_count(path: Path) -> int:
+    """Problems planted (a duplicate is listed once per check that must find it)."""
+    listed = pd.read_csv(path)
+    return int((listed["check"] == listed["problem"].map(PLANTED_CHECKS)).sum())
 
 
 def _design_data(
@@ -263,8 +270,17 @@ def run_demo(
     fieldwork = out / "fieldwork"
     export, _ = _fieldwork(project, sample, respondents, seed, fieldwork / f"{q.id}.csv.zip")
     imported = import_files(project, [export])
-    result.steps["fieldwork"] = {"export": str(export), "import": imported.to_dict()}
-    say(f"fieldwork: {respondents} interviews exported by ODK Central and imported")
+    planted = fieldwork / "planted.csv"
+    result.steps["fieldwork"] = {
+        "export": str(export),
+        "import": imported.to_dict(),
+        "planted problems": str(planted),
+    }
+    say(
+        f"fieldwork: {respondents} interviews simulated with Arcadia's scenario, "
+        f"{_planted_count(planted)} planted problems listed in {planted}; "
+        "exported by ODK Central and imported"
+    )
 
     with Store.open(project, read_only=True) as store:
         root = store.responses(q.id)

@@ -22,3 +22,10 @@ def test_shipped_codebooks_are_current() -> None:
     # every instrument has a codebook in each of its four languages
     langs = {name.rsplit(".", 2)[-2] for name in expected}
     assert langs == {"es", "en", "pt", "fr"}
+
+
+def test_spanish_codebook_shows_no_english_design_notes() -> None:
+    folder = Path(__file__).resolve().parents[2] / "codebooks" / "regional-inmate" / "1.0.0"
+    spanish = (folder / "regional-inmate-1.0.0.es.html").read_text("utf-8")
+    english = (folder / "regional-inmate-1.0.0.en.html").read_text("utf-8")
+    assert "Follows the SPI 2016" in english and "Follows the SPI 2016" not in spanish

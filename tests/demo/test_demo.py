@@ -15,7 +15,7 @@ from prisonsurvey.cli import app
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "-n", "240", "--json"])
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "-n", "450", "--json"])
     assert result.exit_code == 0, result.output
     steps = json.loads(result.stdout)["steps"]
     assert steps["design"]["comparability"] == {
@@ -25,7 +25,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
         "added": 9,
     }
     assert steps["fieldwork"]["import"]["quarantined"] == 0
-    assert steps["fieldwork"]["import"]["new"] == 240
+    assert steps["fieldwork"]["import"]["new"] == 453  # 450 and 3 planted duplicates
     weighted = pd.read_csv(out / "analysis" / "weighted.csv", low_memory=False)
     respondents = weighted["responded"] == 1
     # raked to the census totals of examples/country/controls.json
@@ -44,7 +44,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     by_sex = (out / "analysis" / "indicators_by_sex.html").read_text("utf-8")
     assert '<td class="l">Masculino</td>' in by_sex  # domains shown by their labels
     dta, meta = pyreadstat.read_dta(str(out / "analysis" / "arcadia-inmate.dta"))
-    assert len(dta) == 240 and "roster_line" not in dta.columns
+    assert len(dta) == 453 and "roster_line" not in dta.columns
     assert meta.column_names_to_labels["final_weight"]
     assert (out / "forms" / "arcadia-inmate.xlsx").stat().st_size > 10_000
     assert "codebook" in steps["codebook and files"]
@@ -58,6 +58,16 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert len(records) == 1 and records[0]["variable"] == "no_own_bed"
     assert 0 <= records[0]["estimate"] <= 100 and records[0]["se"] > 0
     assert (out / "quality" / "report.html").is_file()
+    # the quality report finds the planted problems, only those, and no other error
+    planted = pd.read_csv(out / "fieldwork" / "planted.csv")
+    findings = pd.read_csv(out / "quality" / "findings.csv")
+    assert set(planted["problem"]) == {"duplicate", "short_interview", "outside_hours"}
+    found = findings.loc[findings["check"].isin(planted["check"])]
+    assert sorted(zip(found["check"], found["key"], strict=True)) == sorted(
+        zip(planted["check"], planted["key"], strict=True)
+    )
+    others = findings.loc[~findings["check"].isin(planted["check"])]
+    assert (others["severity"] != "error").all(), others.head().to_dict()
     # the project's analysis file carries the final and replicate weights named in survey.yaml
     sav = out / "export" / "arc.sav"
     exported = CliRunner().invoke(

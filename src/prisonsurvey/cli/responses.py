@@ -131,13 +131,29 @@ def simulate(
         "simulated"
     ),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            help="Scenario file, 'default' or 'uniform' (default: the project's or "
+            "the instrument's scenario.yaml, else uniform)."
+        ),
+    ] = None,
+    plant: Annotated[
+        str | None,
+        typer.Option(
+            help="Plant known fieldwork problems: a plant file or 'default'; the list "
+            "is written beside the export as planted.csv."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Write synthetic respondents that obey skip logic, constraints and choice filters."""
     from prisonsurvey.responses.simulate import simulate_export
 
     with exit_on_bad_input(as_json):
-        written = simulate_export(path, n=n, fmt=fmt, out=out, seed=seed)
+        written = simulate_export(
+            path, n=n, fmt=fmt, out=out, seed=seed, scenario=scenario, plant=plant
+        )
     if as_json:
         print_json(written)
     else:

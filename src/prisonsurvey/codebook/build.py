@@ -22,6 +22,11 @@ from prisonsurvey.questionnaire.model import (
 _NUMERIC = (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.CALCULATE)
 
 
+NOTES_LANGUAGE = "en"
+"""Designers' notes are written in English only: codebooks in other languages leave them out,
+so that every text shown in a language output exists in that language."""
+
+
 def text_in(texts: Text, lang: str, fallback: str) -> str:
     """Return the text in ``lang``, else in ``fallback``, else any, else empty."""
     return texts.get(lang) or texts.get(fallback) or next(iter(texts.values()), "")
@@ -244,7 +249,7 @@ def build_codebook(
         Module(
             name=m.name,
             label=text_in(m.label, lang, questionnaire.default_language) or m.name,
-            note=m.note,
+            note=m.note if lang == NOTES_LANGUAGE else None,
             variables=tuple(module_vars[m.name]),
         )
         for m in questionnaire.modules

@@ -35,6 +35,8 @@ from prisonsurvey.questionnaire.expressions import (
     references,
 )
 from prisonsurvey.questionnaire.model import Group, Question, Questionnaire, QuestionType
+from prisonsurvey.responses.scenario import Scenario, resolve_scenario
+from prisonsurvey.responses.scenario_draw import PERSON, ScenarioDraws
 
 TODAY = dt.date(2026, 1, 15)
 """``today()`` during simulation, so that output does not depend on the day it runs."""
@@ -78,6 +80,8 @@ class _Filler:
         self.q = q
         self.cq = compiled(q)
         self.rng = rng
+        self.draws: ScenarioDraws | None = None
+        self.fixed: dict[str, pd.Series] = {}
 
     def _eval(self, expr: Expr, df: pd.DataFrame, current: str | None = None) -> pd.Series:
         return evaluate(expr, df, current=current, today=TODAY)
@@ -98,6 +102,12 @@ class _Filler:
         rng = self.rng
         t = question.type
         constraint = question.constraint or ""
+        entry = self.draws.entry(question) if self.draws is not None else None
+        if self.draws is not None and entry is not None:
+            if entry.number is not None:
+                return self.draws.number(question, entry, df, rows)
+            if entry.date is not None:
+                return self.draws.date(question, entry, df, rows, pd.Timestamp(TODAY))
         if t in (QuestionType.INTEGER, QuestionType.DECIMAL):
             nums = [x for x in _literals(self.cq.get(question.name, "constraint"))]
             lo, hi = (min(nums), max(nums)) if len(nums) >= 2 else (0.0, 30.0)
@@ -158,6 +168,10 @@ class _Filler:
         cl = self.q.choice_list(question)
         codes = np.array([c.code for c in cl.choices])
         allowed = self._allowed(question, df, rows)
+        entry = self.draws.entry(question) if self.draws is not None else None
+        if self.draws is not None and entry is not None:
+            at = self.draws.select_one(question, entry, df, rows, allowed)
+            return pd.Series(codes[np.maximum(at, 0)], dtype="Int64").mask(pd.Series(at < 0))
         keys = self.rng.random(allowed.shape) * self._weights(question)
         keys[~allowed] = -1.0
         pick = keys.argmax(axis=1)
@@ -169,7 +183,11 @@ class _Filler:
         missing = cl.missing_codes()
         allowed = self._allowed(question, df, rows)
         substantive = np.array([c.code not in missing for c in cl.choices])
-        chosen = (self.rng.random(allowed.shape) < 0.35) & allowed & substantive
+        entry = self.draws.entry(question) if self.draws is not None else None
+        if self.draws is not None and entry is not None:
+            chosen = self.draws.select_multiple(question, entry, df, rows, allowed)
+        else:
+            chosen = (self.rng.random(allowed.shape) < 0.35) & allowed & substantive
         nothing = ~chosen.any(axis=1)
         first = (self.rng.random(allowed.shape) * allowed).argmax(axis=1)
         chosen[np.flatnonzero(nothing), first[nothing]] = allowed[
@@ -212,6 +230,9 @@ class _Filler:
                     value = self._eval(expr, df)
             df[item.name] = _as_text(value).mask(~mask)
             return
+        if item.name in self.fixed:
+            df[item.name] = self.fixed[item.name].mask(~mask)
+            return
         rows = np.flatnonzero(mask)
         values = self.draw(item, df, rows) if len(rows) else self.draw(item, df, rows[:0])
         column = values.iloc[:0].reindex(range(n))  # all NA, same dtype
@@ -234,7 +255,7 @@ class _Filler:
                 ok = self._eval(constraint, df, current=item.name)
                 still = mask & ~ok.fillna(True).astype(bool).to_numpy()
                 df.loc[still, item.name] = pd.NA
-        if item.required is not True and len(rows):
+        if item.required is not True and len(rows) and self.draws is None:
             blank = mask & (self.rng.random(n) < 0.03)
             df.loc[blank, item.name] = pd.NA
 
@@ -272,21 +293,59 @@ def _selects(q: Questionnaire) -> set[str]:
     return {x.name for x in q.questions() if x.type is QuestionType.SELECT_ONE}
 
 
-def _uuids(rng: np.random.Generator, n: int) -> list[str]:
+def uuids(rng: np.random.Generator, n: int) -> list[str]:
+    """``n`` submission keys (``uuid:...``) drawn from ``rng``."""
     raw = rng.integers(0, 2**63, size=(n, 2), dtype=np.int64)
     hexes = (f"{int(a):016x}{int(b):016x}" for a, b in raw)
     return [f"uuid:{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}" for h in hexes]
 
 
-def simulate(q: Questionnaire, n: int, seed: int = 1) -> Simulated:
-    """Simulate ``n`` respondents of ``q`` (deterministic for a given ``seed``)."""
+def simulate(
+    q: Questionnaire,
+    n: int,
+    seed: int = 1,
+    scenario: Scenario | None = None,
+    facilities: np.ndarray | None = None,
+) -> Simulated:
+    """Simulate ``n`` respondents of ``q`` (deterministic for a given ``seed``).
+
+    Args:
+        q: The questionnaire.
+        n: Number of respondents.
+        seed: Seed of every random draw.
+        scenario: How people answer; ``None`` answers uniformly at random (the ``uniform``
+            scenario).
+        facilities: Facility code of each respondent (with a scenario); by default the first
+            ``fieldwork.facilities`` codes of the facility question, in equal blocks.
+    """
     rng = np.random.default_rng(seed)
     filler = _Filler(q, rng)
     root = pd.DataFrame(index=pd.RangeIndex(n))
-    start = pd.Timestamp("2026-03-02 08:00:00") + pd.to_timedelta(
-        np.sort(rng.integers(0, 60 * 86400, n)), unit="s"
-    )
-    root["_key"] = pd.Series(_uuids(rng, n), dtype="str")
+    if scenario is None:
+        start = pd.Timestamp("2026-03-02 08:00:00") + pd.to_timedelta(
+            np.sort(rng.integers(0, 60 * 86400, n)), unit="s"
+        )
+    root["_key"] = pd.Series(uuids(rng, n), dtype="str")
+    if scenario is not None:
+        codes = _facility_codes(q, scenario, n, facilities)
+        fac = pd.factorize(codes)[0].astype(np.int64)
+        per = scenario.fieldwork.interviewers_per_facility
+        within = pd.Series(fac).groupby(fac).cumcount().to_numpy()
+        interviewer = fac * per + within % per
+        filler.draws = ScenarioDraws(scenario, q, rng, fac, interviewer, filler._eval)
+        root[PERSON] = np.arange(n)
+        names = {x.name for x in q.questions()}
+        fw = scenario.fieldwork
+        if fw.facility_question in names:
+            filler.fixed[fw.facility_question] = pd.Series(codes, dtype="Int64")
+        if fw.interviewer_question in names:
+            ids = [f"ENT-{c}-{1 + i % per}" for c, i in zip(codes, within, strict=True)]
+            filler.fixed[fw.interviewer_question] = pd.Series(ids, dtype="str")
+        start, end = _times(scenario, fac, rng)
+        if "interview_date" in names:
+            filler.fixed["interview_date"] = pd.Series(
+                start.normalize().to_numpy(), dtype="datetime64[us]"
+            )
     tables: dict[str | None, pd.DataFrame] = {None: root}
     met: list[Group] = []
     for module in q.modules:
@@ -294,15 +353,13 @@ def simulate(q: Questionnaire, n: int, seed: int = 1) -> Simulated:
         met += filler.fill(root, module.items, mask)
     for rep in met:
         tables[rep.name] = _fill_repeat(filler, rep, root, root[rep.name].to_numpy(), tables, rng)
-    root = root.drop(columns=[c for c in root.columns if c.startswith("__relevant__")])
+    root = root.drop(columns=[c for c in root.columns if c.startswith("__")])
     root = root.drop(columns=[r.name for r in met])
     tables[None] = root
     root.insert(1, "start", start.astype("datetime64[us]"))
-    root.insert(
-        2,
-        "end",
-        (start + pd.to_timedelta(rng.integers(900, 5400, n), unit="s")).astype("datetime64[us]"),
-    )
+    if scenario is None:
+        end = start + pd.to_timedelta(rng.integers(900, 5400, n), unit="s")
+    root.insert(2, "end", end.astype("datetime64[us]"))
     root.insert(
         3,
         "_submitted_at",
@@ -311,6 +368,42 @@ def simulate(q: Questionnaire, n: int, seed: int = 1) -> Simulated:
         ),
     )
     return Simulated(q, tables)
+
+
+def _facility_codes(
+    q: Questionnaire, scenario: Scenario, n: int, given: np.ndarray | None
+) -> np.ndarray:
+    if given is not None:
+        return np.asarray(given)
+    k = scenario.fieldwork.facilities
+    pool: list[Any] = list(range(1, k + 1))
+    with contextlib.suppress(KeyError, LookupError):
+        question = q.question(scenario.fieldwork.facility_question)
+        if question.type is QuestionType.SELECT_ONE:
+            pool = [c.code for c in q.choice_list(question).choices][:k]
+    return np.asarray(pool)[np.arange(n) * len(pool) // max(n, 1)]
+
+
+def _times(
+    scenario: Scenario, fac: np.ndarray, rng: np.random.Generator
+) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """Start and end of each interview: each facility visited on a few working days."""
+    fw = scenario.fieldwork
+    n, k = len(fac), int(fac.max()) + 1 if len(fac) else 1
+    spread = max(fw.days // k, 2)
+    first = np.datetime64(fw.start, "D")
+    offset = fac * fw.days // k + rng.integers(0, spread, n)
+    day = np.busday_offset(np.busday_offset(first, 0, roll="forward"), offset, roll="forward")
+    m = fw.minutes
+    minutes = np.clip(rng.normal(m.mean, m.sd, n), m.min, m.max)
+    h0, h1 = fw.hours
+    latest = np.maximum(h1 * 60 - minutes, h0 * 60)
+    begin = h0 * 60 + rng.random(n) * (latest - h0 * 60)
+    start = pd.DatetimeIndex(day.astype("datetime64[us]")) + pd.to_timedelta(
+        np.round(begin * 60), unit="s"
+    )
+    end = start + pd.to_timedelta(np.round(minutes * 60), unit="s")
+    return start, end
 
 
 def _repeat_entries(
@@ -379,11 +472,23 @@ def load_for_simulation(path: Path) -> tuple[Questionnaire, dict[str, Any]]:
     return q, {"form_id": q.id, "version": q.version}
 
 
-def simulate_export(path: Path, n: int, fmt: str, out: Path, seed: int = 1) -> dict[str, Any]:
+def simulate_export(
+    path: Path,
+    n: int,
+    fmt: str,
+    out: Path,
+    seed: int = 1,
+    scenario: str | Path | None = None,
+    plant: str | Path | None = None,
+) -> dict[str, Any]:
     """Simulate ``n`` respondents of the questionnaire at ``path`` and write them as ``fmt``.
 
+    ``scenario`` is a scenario file, ``default`` or ``uniform``; ``None`` uses the project's
+    ``scenario.yaml``, else the instrument's default scenario, else ``uniform``.
+
     Returns:
-        ``{"respondents", "format", "path", "repeat_rows"}``.
+        ``{"respondents", "format", "path", "repeat_rows", "scenario", "planted"}``
+            (``planted``: the path of the list of planted problems, or ``None``).
 
     Raises:
         InputError: Unknown format (``SIM001``) or a questionnaire that cannot be loaded.
@@ -401,11 +506,28 @@ def simulate_export(path: Path, n: int, fmt: str, out: Path, seed: int = 1) -> d
     if n < 1:
         raise InputError(Issue("SIM002", "-n must be at least 1", Location("-n")))
     q, settings = load_for_simulation(path)
-    sim = simulate(q, n, seed)
+    local = Path(path) / "scenario.yaml"
+    if scenario is None and Path(path).is_dir() and local.is_file():
+        scenario = local
+    chosen = resolve_scenario(scenario, q)
+    sim = simulate(q, n, seed, chosen)
+    planted_path: Path | None = None
+    if plant is not None:
+        from prisonsurvey.responses.plant import load_plant
+        from prisonsurvey.responses.plant import plant as plant_problems
+
+        planted = plant_problems(sim, load_plant(plant), seed)
+        target = Path(out)
+        folder = target if not target.suffix else target.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        planted_path = folder / "planted.csv"
+        planted.to_csv(planted_path, index=False)
     written = write_export(sim, fmt, Path(out), **settings)
     return {
         "respondents": n,
         "format": fmt,
         "path": str(written),
         "repeat_rows": {k: len(v) for k, v in sim.tables.items() if k is not None},
+        "scenario": chosen.scenario if chosen is not None else "uniform",
+        "planted": str(planted_path) if planted_path is not None else None,
     }
