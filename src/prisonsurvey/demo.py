@@ -114,6 +114,8 @@ tabulate:
     repweights: repw_*
     reptype: jkn
   catalogue: regional-inmate@1.0.0
+quality:
+  targets: targets.csv           # completed interviews wanted per facility
 """
 
 
@@ -154,8 +156,8 @@ def _fieldwork(
         lines[rows] = rng.choice(np.arange(1, pool + 1), size=rows.size, replace=rows.size > pool)
     root["roster_line"] = lines
     planted = plant(sim, DEFAULT_PLANT, seed)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    planted.to_csv(out.parent / "planted.csv", index=False)
+    _, targets = planted.write(out.parent)
+    shutil.copy2(targets, project.root / "targets.csv")
     root = sim.tables[None]
     path = write_export(sim, "central", out, form_id=q.id, version=xlsform_version(q.version))
     return path, root

@@ -25,7 +25,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
         "added": 9,
     }
     assert steps["fieldwork"]["import"]["quarantined"] == 0
-    assert steps["fieldwork"]["import"]["new"] == 453  # 450 and 3 planted duplicates
+    # 450, less 21 of the 30 in the facility held behind its target, and 3 duplicates
+    assert steps["fieldwork"]["import"]["new"] == 432
     weighted = pd.read_csv(out / "analysis" / "weighted.csv", low_memory=False)
     respondents = weighted["responded"] == 1
     # raked to the census totals of examples/country/controls.json
@@ -44,7 +45,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     by_sex = (out / "analysis" / "indicators_by_sex.html").read_text("utf-8")
     assert '<td class="l">Masculino</td>' in by_sex  # domains shown by their labels
     dta, meta = pyreadstat.read_dta(str(out / "analysis" / "arcadia-inmate.dta"))
-    assert len(dta) == 453 and "roster_line" not in dta.columns
+    assert len(dta) == 432 and "roster_line" not in dta.columns
     assert meta.column_names_to_labels["final_weight"]
     assert (out / "forms" / "arcadia-inmate.xlsx").stat().st_size > 10_000
     assert "codebook" in steps["codebook and files"]
@@ -59,11 +60,21 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert 0 <= records[0]["estimate"] <= 100 and records[0]["se"] > 0
     assert (out / "quality" / "report.html").is_file()
     # the quality report finds the planted problems, only those, and no other error
-    planted = pd.read_csv(out / "fieldwork" / "planted.csv")
-    findings = pd.read_csv(out / "quality" / "findings.csv")
-    assert set(planted["problem"]) == {"duplicate", "short_interview", "outside_hours"}
+    planted = pd.read_csv(out / "fieldwork" / "planted.csv", dtype=str)
+    findings = pd.read_csv(out / "quality" / "findings.csv", dtype=str).fillna("")
+    assert set(planted["problem"]) == {
+        "duplicate",
+        "short_interview",
+        "straightlining",
+        "copied_answers",
+        "outside_hours",
+        "facility_behind",
+        "constraint_break",
+    }
     found = findings.loc[findings["check"].isin(planted["check"])]
-    assert sorted(zip(found["check"], found["key"], strict=True)) == sorted(
+    who = found["key"].where(found["key"] != "", found["interviewer"])
+    who = who.where(who != "", found["facility"])
+    assert sorted(zip(found["check"], who, strict=True)) == sorted(
         zip(planted["check"], planted["key"], strict=True)
     )
     others = findings.loc[~findings["check"].isin(planted["check"])]

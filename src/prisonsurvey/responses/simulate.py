@@ -518,10 +518,7 @@ def simulate_export(
 
         planted = plant_problems(sim, load_plant(plant), seed)
         target = Path(out)
-        folder = target if not target.suffix else target.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        planted_path = folder / "planted.csv"
-        planted.to_csv(planted_path, index=False)
+        planted_path, _ = planted.write(target if not target.suffix else target.parent)
     written = write_export(sim, fmt, Path(out), **settings)
     return {
         "respondents": n,

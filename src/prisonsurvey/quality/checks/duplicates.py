@@ -1,4 +1,4 @@
-"""Duplicates: same submission twice, same person twice, one device used twice at once."""
+"""Duplicates: same submission or person twice, copied answers, one device twice at once."""
 
 from __future__ import annotations
 
@@ -76,6 +76,48 @@ def duplicate_person(ctx: CheckContext) -> pd.DataFrame:
         np.char.add(" submissions, first ", first[dup].astype(str)),
     )
     return root_rows(ctx, dup, cols[-1], np.asarray(value, dtype=object), message.astype(object))
+
+
+@check(
+    "copied_answers",
+    family="duplicates",
+    severity="error",
+    title="Interview with the same answers as another person's",
+)
+def copied_answers(ctx: CheckContext) -> pd.DataFrame:
+    """Completed interviews of different people whose every other answer is the same.
+
+    With hundreds of questions two people never answer alike; an interview copied from another
+    one (a fabricating interviewer) differs only in the person, interviewer, device and times.
+    Submissions sent twice (same person too) are ``duplicate_submission``'s.
+    """
+    root = ctx.root
+    cols = ctx.config.columns
+    who = {*cols.person, cols.facility, cols.interviewer, cols.device, cols.start, cols.end}
+    answers = [q.name for q in ctx.present(None) if q.name not in who]
+    if root.empty or not answers:
+        return empty_findings()
+    keys = ctx.keys(None)
+    done = ctx.completed
+    everything = [q.name for q in ctx.present(None)]
+    sent_twice = pd.util.hash_pandas_object(root[everything], index=False).duplicated(keep=False)
+    digest = pd.util.hash_pandas_object(root[answers], index=False)
+    ok = done & ~sent_twice.to_numpy() & ~pd.Series(keys).duplicated(keep=False).to_numpy()
+    picked = digest[ok]
+    rows = np.flatnonzero(ok)
+    copies = np.zeros(len(root), dtype=bool)
+    copies[rows] = picked.duplicated(keep=False).to_numpy()
+    if not copies.any():
+        return empty_findings()
+    first = np.empty(len(root), dtype=object)
+    first[rows] = pd.Series(keys[ok]).groupby(picked.to_numpy()).transform("first").to_numpy()
+    size = np.zeros(len(root), dtype=int)
+    size[rows] = picked.groupby(picked.to_numpy()).transform("size").to_numpy()
+    message = [
+        f"same answers in {n} interviews of different people, first {k}"
+        for n, k in zip(size[copies], first[copies], strict=True)
+    ]
+    return root_rows(ctx, copies, "", first[copies], np.asarray(message, dtype=object))
 
 
 @check(

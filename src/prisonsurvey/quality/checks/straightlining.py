@@ -10,7 +10,7 @@ from prisonsurvey.quality.context import CheckContext
 from prisonsurvey.quality.findings import as_text, empty_findings, frame
 from prisonsurvey.quality.registry import check
 from prisonsurvey.quality.stats import benjamini_hochberg, higher_rate_p, rest_rate
-from prisonsurvey.questionnaire.model import Group, Question, QuestionType
+from prisonsurvey.questionnaire.batteries import find_batteries
 
 
 def batteries(ctx: CheckContext) -> dict[str, tuple[str, ...]]:
@@ -23,35 +23,7 @@ def batteries(ctx: CheckContext) -> dict[str, tuple[str, ...]]:
     given = ctx.config.batteries
     if given is not None:
         return {k: v for k, v in given.items() if all(q in ctx.questions for q in v)}
-    need = ctx.config.thresholds.straightlining_items
-    found: dict[str, tuple[str, ...]] = {}
-
-    def scale(q: Question | Group) -> str | None:
-        if not isinstance(q, Question) or q.type is not QuestionType.SELECT_ONE:
-            return None
-        cl = ctx.questionnaire.choice_lists.get(q.choices or "")
-        if cl is None or len(cl.choices) - len(cl.missing_codes()) < 4:
-            return None
-        return cl.name
-
-    def visit(group: Group) -> None:
-        run: list[str] = []
-        current: str | None = None
-        for item in (*group.items, None):
-            lst = scale(item) if item is not None else None
-            if lst is not None and lst == current:
-                run.append(item.name)  # type: ignore[union-attr]
-                continue
-            if len(run) >= need:
-                found[run[0]] = tuple(run)
-            run = [item.name] if lst is not None and item is not None else []
-            current = lst
-            if isinstance(item, Group):
-                visit(item)
-
-    for module in ctx.questionnaire.modules:
-        visit(module)
-    return found
+    return find_batteries(ctx.questionnaire, ctx.config.thresholds.straightlining_items)
 
 
 def _straight(ctx: CheckContext) -> list[tuple[str, str | None, np.ndarray, np.ndarray]]:
