@@ -18,6 +18,7 @@ from prisonsurvey.cli import (
     instruments,
     quality,
     questionnaire,
+    release,
     responses,
     versions,
     weights,
@@ -59,6 +60,7 @@ for _module in (
     estimation,
     codebook,
     versions,
+    release,
     demo,
 ):
     _module.register(app, export_app)
