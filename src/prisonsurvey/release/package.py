@@ -66,11 +66,11 @@ def write_package(
             q,
             tables,
             target,
-            fmt,
+            cast(Format, fmt),
             None,
             True,
             root[extra_cols],
-            missing_kinds,  # type: ignore[arg-type]
+            missing_kinds,
         )
         for path in written.files:
             final = path.with_name(path.name.replace("__", "-"))
