@@ -93,6 +93,7 @@ _OVERRIDABLE = frozenset(
         "type",
         "sensitive",
         "identifying",
+        "key",
     }
 )
 _EXPR_KEYS = ("relevant", "constraint", "calculation", "choice_filter", "repeat_count", "required")

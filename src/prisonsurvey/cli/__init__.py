@@ -78,6 +78,11 @@ COMMANDS = (
         "Run the whole pipeline on the bundled example survey and say where its outputs are.",
     ),
     LazyCommand("sample", "weights", "Draw samples: facilities (stage 1) and persons (stage 2)."),
+    LazyCommand(
+        "release",
+        "release",
+        "Write a public-use release: protected records, codebook, DDI and disclosure report.",
+    ),
 )
 """Top-level commands, in the order ``--help`` lists them (``export`` follows)."""
 

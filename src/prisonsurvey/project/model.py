@@ -135,6 +135,7 @@ RESERVED_SECTIONS = (
     "codebook",
     "versions",
     "outputs",
+    "release",
 )
 """Sections other parts of the toolkit own; accepted even before their part is imported."""
 

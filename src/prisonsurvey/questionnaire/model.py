@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 Text = dict[str, str]
 """A text in several languages: ``{"es": "...", "en": "..."}``."""
@@ -48,6 +48,13 @@ class QuestionType(StrEnum):
     DATETIME = "datetime"
     NOTE = "note"
     CALCULATE = "calculate"
+
+
+class KeyRole(StrEnum):
+    """How a quasi-identifier takes part in disclosure control."""
+
+    CATEGORICAL = "categorical"
+    CONTINUOUS = "continuous"
 
 
 class MissingKind(StrEnum):
@@ -152,6 +159,10 @@ class Question(_Frozen):
         read_only: Shown but not editable.
         sensitive: Asked in a self-administered block.
         identifying: Direct identifier: never written to outputs unless asked.
+        key: Quasi-identifier for disclosure control: ``categorical`` (its values are combined
+            with the other keys into the key patterns whose frequencies measure the risk of a
+            record), ``continuous`` (measured by outliers, protected by top coding and noise),
+            or ``None``. ``key: true`` in YAML means ``categorical``.
         unit: Unit of a number (e.g. ``years``), for codebooks.
         note: Designer's note (sources, rationale); not shown to respondents.
         renamed_from: Lineage: the name this question had in the previous version.
@@ -180,11 +191,21 @@ class Question(_Frozen):
     read_only: bool = False
     sensitive: bool = False
     identifying: bool = False
+    key: KeyRole | None = None
     unit: str | None = None
     note: str | None = None
     renamed_from: str | None = None
     recode_from: dict[int, int] = Field(default_factory=dict)
     replaces: tuple[str, ...] = ()
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key_true(cls, value: object) -> object:
+        if value is True:
+            return KeyRole.CATEGORICAL
+        if value is False:
+            return None
+        return value
 
     @property
     def is_select(self) -> bool:
