@@ -100,7 +100,8 @@ survey:
 instrument:
   id: arcadia-inmate
   version: 1.0.0
-  form_versions: ['{version}']
+  # 'pilot': the form before range constraints were added, kept on a few tablets
+  form_versions: ['{version}', '{DEFAULT_PLANT.old_form_version}']
 adaptation: adaptation.yaml
 frame: sample.csv
 weighting: weighting.yaml

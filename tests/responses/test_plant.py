@@ -88,3 +88,32 @@ def test_plant_file_is_read_and_its_errors_located(tmp_path: Path) -> None:
         load_plant(bad)
     issue = next(iter(err.value.issues))
     assert issue.code == "SCN004" and issue.location.line == 2 and "fabricate" in issue.message
+
+
+def test_constraint_breaks_arrive_with_the_old_form_version(
+    regional: Questionnaire, tmp_path: Path
+) -> None:
+    import zipfile
+    from xml.etree import ElementTree
+
+    from prisonsurvey.responses.writers import write_central, write_kobo, write_xml
+
+    sim = _fieldwork(regional)
+    problems = plant(sim, Plant(old_form_version="2025-pilot"), seed=21).problems
+    broken = set(problems.loc[problems["problem"] == "constraint_break", "key"])
+    assert len(broken) == 3
+    expected = {
+        str(k): ("2025-pilot" if k in broken else "001000000") for k in sim.tables[None]["_key"]
+    }
+    central = write_central(sim, tmp_path / "c.zip", regional.id, "001000000")
+    with zipfile.ZipFile(central) as zf:
+        root = pd.read_csv(zf.open(f"{regional.id}.csv"), dtype=str)
+    assert dict(zip(root["KEY"], root["FormVersion"], strict=True)) == expected
+    kobo = pd.read_csv(
+        write_kobo(sim, tmp_path / "k.csv", "001000000", as_csv=True), sep=";", dtype=str
+    )
+    assert dict(zip(kobo["meta/rootUuid"], kobo["__version__"], strict=True)) == expected
+    folder = write_xml(sim, tmp_path / "xml", regional.id, "001000000")
+    for key in broken:
+        doc = ElementTree.parse(folder / f"{key.removeprefix('uuid:')}.xml").getroot()
+        assert doc.get("version") == "2025-pilot"

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.errors import InputError
+from prisonsurvey.estimation.estimators import estimate
 from prisonsurvey.questionnaire.compiled import compiled
 from prisonsurvey.questionnaire.expressions import evaluate
 from prisonsurvey.questionnaire.find import find_instrument
@@ -65,7 +68,7 @@ def test_default_scenario_gives_the_cited_ranges(regional) -> None:  # type: ign
 
 
 def test_related_items_correlate_and_facilities_cluster(regional) -> None:  # type: ignore[no-untyped-def]
-    q, scenario, _ = regional
+    q, scenario, catalogue = regional
     codes = np.repeat(np.arange(1, 31), 100)
     root = simulate(q, 3000, 9, scenario, facilities=codes).tables[None]
     injured, threatened = root["vict_injury"] == 1, root["vict_threat"] == 1
@@ -76,6 +79,17 @@ def test_related_items_correlate_and_facilities_cluster(regional) -> None:  # ty
     sizes = y.groupby(fac).size()
     deff = float(sizes.mean() * means.var() / y.var())
     assert 1.5 <= deff <= 4.5, deff
+    # design effects of the core indicators, 30 facilities of 100 people as one-stage clusters
+    found = {i.id: i for i in catalogue.indicators}
+    data = pd.DataFrame({"facility": root["facility"].astype(str), "w": 1.0})
+    for name in CITED:
+        num, universe = evaluate_indicator_columns(found[name], root)
+        data[name] = np.where(universe, num.astype(float), np.nan)
+    design = design_from_frame(data, DesignSpec(weight="w", psu="facility"))
+    deffs = estimate(design, data, list(CITED)).frame.set_index("variable")["deff_replace"]
+    assert 1.5 <= float(deffs.median()) <= 4, deffs.round(2).to_dict()
+    # conditions of a facility (overcrowding, remand) cluster more than a person's health
+    assert min(deffs["no_own_bed"], deffs["untried_share"]) > 2 * deffs["with_disability"]
 
 
 def test_country_scenario_extends_the_default(regional) -> None:  # type: ignore[no-untyped-def]

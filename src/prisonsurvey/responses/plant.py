@@ -45,8 +45,11 @@ class Plant(BaseModel):
         behind: Facilities behind their target: all but ``behind_share`` of their interviews
             are not done yet (the targets are the completed interviews simulated).
         behind_share: Share of a behind facility's interviews that is kept.
-        constraint_breaks: Answers just outside a numeric range constraint, as a form version
-            without the constraint lets through.
+        constraint_breaks: Answers just outside a numeric range constraint, sent with the
+            form version ``old_form_version``, published before the constraint was added
+            (a tablet that kept it). A project importing them declares that version in
+            ``instrument.form_versions``.
+        old_form_version: The form version of the submissions with constraint breaks.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -60,6 +63,7 @@ class Plant(BaseModel):
     behind: int = Field(default=1, ge=0)
     behind_share: float = Field(default=0.3, ge=0, lt=1)
     constraint_breaks: int = Field(default=3, ge=0)
+    old_form_version: str = Field(default="pilot", min_length=1, pattern=r"^[^\s<>&\"']+$")
 
 
 DEFAULT_PLANT = Plant()
@@ -135,7 +139,7 @@ def plant(sim: Simulated, spec: Plant, seed: int) -> Planted:
     planter.hold_back(spec.behind, spec.behind_share)
     planter.fabricate(spec)
     planter.evening(spec.outside_hours)
-    planter.break_constraints(sim.questionnaire, spec.constraint_breaks)
+    planter.break_constraints(sim.questionnaire, spec.constraint_breaks, spec.old_form_version)
     planter.send_twice(spec.duplicates)
     problems = pd.DataFrame(planter.rows, columns=["problem", "key", "check", "question"])
     return Planted(problems, targets)
@@ -309,8 +313,11 @@ class _Planter:
         for i in evening:
             self.add("outside_hours", keys[i])
 
-    def break_constraints(self, questionnaire: Questionnaire, count: int) -> None:
-        """Answers one above the upper end of ``. >= a and . <= b`` constraints."""
+    def break_constraints(self, questionnaire: Questionnaire, count: int, version: str) -> None:
+        """Answers one above the upper end of ``. >= a and . <= b`` constraints.
+
+        The submissions broken are stamped with the older form ``version``.
+        """
         root = self.root
         # A question another one uses (skip logic, roster sizes, texts) would raise more
         # findings than the one planted.
@@ -334,6 +341,9 @@ class _Planter:
                 continue
             i = answered[int(self.rng.integers(len(answered)))]
             root.loc[root.index[i], name] = top + 1
+            if "_form_version" not in root.columns:
+                root["_form_version"] = pd.Series(pd.NA, index=root.index, dtype=object)
+            root.loc[root.index[i], "_form_version"] = version
             self.used.add(i)
             self.add("constraint_break", keys[i], question=name)
 

@@ -56,7 +56,9 @@ class Simulated:
         questionnaire: The questionnaire simulated.
         tables: ``None`` (root) and each repeat name to its table (``_key``, ``_parent_key``
             for repeats, ``start``, ``end``, ``_submitted_at`` for the root, one column per
-            question; select_multiple as space-separated codes).
+            question; select_multiple as space-separated codes). The root may hold a
+            ``_form_version`` column: the form version of each submission where it is not
+            the export's (missing where it is).
     """
 
     questionnaire: Questionnaire

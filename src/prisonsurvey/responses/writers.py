@@ -130,6 +130,14 @@ def _central_columns(
     return header, cols
 
 
+def form_versions(root: pd.DataFrame, version: str) -> pd.Series:
+    """The form version of each submission: its ``_form_version``, else ``version``."""
+    if "_form_version" not in root.columns:
+        return pd.Series([version] * len(root), dtype=object)
+    own = root["_form_version"].reset_index(drop=True).astype(object)
+    return own.where(own.notna(), version)
+
+
 def write_central(
     sim: Simulated,
     out: Path,
@@ -170,10 +178,14 @@ def write_central(
         "ReviewState": "",
         "DeviceID": "",
         "Edits": "0",
-        "FormVersion": version,
     }
     cols += [keys, pd.Series([""] * n, dtype=object), keys]
-    cols += [pd.Series([const[h]] * n, dtype=object) for h in CENTRAL_TAIL[1:]]
+    cols += [
+        form_versions(root, version)
+        if h == "FormVersion"
+        else pd.Series([const[h]] * n, dtype=object)
+        for h in CENTRAL_TAIL[1:]
+    ]
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(f"{form_id}.csv", _csv_bytes(header, cols))
@@ -266,7 +278,7 @@ def write_kobo(
         "_notes": "",
         "_status": "submitted_via_web",
         "_submitted_by": "enumerator1",
-        "__version__": version,
+        "__version__": form_versions(root, version),
         "_tags": "",
         "meta/rootUuid": root["_key"].astype(object).reset_index(drop=True),
         "_index": ids,
@@ -381,12 +393,15 @@ def write_xml(sim: Simulated, out: Path, form_id: str, version: str) -> Path:
     tree = _tree(q)
     starts = _iso(root["start"])
     ends = _iso(root["end"])
+    versions = form_versions(root, version)
     for i, key in enumerate(root["_key"].astype(str).tolist()):
         body = [f"<start>{starts.iloc[i]}</start><end>{ends.iloc[i]}</end>"]
         body.append(writer.items(tree.children, None, i, key))
         body.append(f"<meta><instanceID>{escape(key)}</instanceID></meta>")
         xml = (
-            f'<data id="{escape(form_id)}" version="{escape(version)}">' + "".join(body) + "</data>"
+            f'<data id="{escape(form_id)}" version="{escape(versions.iloc[i])}">'
+            + "".join(body)
+            + "</data>"
         )
         (out / f"{key.removeprefix('uuid:')}.xml").write_text(xml, encoding="utf-8")
     return out
