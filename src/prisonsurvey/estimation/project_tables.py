@@ -61,6 +61,7 @@ class DesignColumns(_Frozen):
     repweights: str | None = None
     reptype: str | None = None
     fay_rho: float = 0.0
+    mse: bool = False
 
 
 _RULES = Rules()

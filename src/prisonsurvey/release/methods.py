@@ -1,4 +1,7 @@
-"""Protection methods for microdata: recoding, top/bottom coding, suppression, PRAM, noise.
+"""Protection methods for microdata: recoding, top/bottom coding, PRAM, noise.
+
+Local suppression has its own module (:mod:`prisonsurvey.release.suppress`); it is imported
+here so that every method can be found in one place.
 
 Every method takes a column (or a frame) and returns a new one; none changes its input. The
 random methods take a :class:`numpy.random.Generator` so a release is reproducible from its seed.
@@ -11,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.release.risk import key_frequencies
+from prisonsurvey.release.suppress import local_suppression
 
 POOLED_CODE = 997
 """Code given to rare categories pooled together."""
@@ -66,47 +69,6 @@ def top_bottom_code(
     out = x.clip(lower=bottom, upper=top)
     changed = int(((out != x) & x.notna()).sum())
     return out, changed
-
-
-def local_suppression(
-    frame: pd.DataFrame,
-    keys: Sequence[str],
-    k: int,
-    importance: Sequence[str] = (),
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Suppress key values until every record shares its key pattern with ``k - 1`` others.
-
-    As sdcMicro's ``localSuppression`` with importance ranks: the keys are taken from the
-    least important to the most important; in turn, the value of the key is set missing in
-    every record still violating k-anonymity, and the frequencies (a missing value matching
-    anything) are computed again. Keys not ranked in ``importance`` come first, those with more
-    categories before those with fewer (suppressing them frees most records).
-
-    Args:
-        frame: The records.
-        keys: Categorical key columns.
-        k: The k of k-anonymity to reach.
-        importance: Keys from the most important (suppressed last) to the least.
-
-    Returns:
-        The frame with suppressed values set missing, and the suppressions per key.
-    """
-    out = frame.copy()
-    ranked = [c for c in importance if c in keys]
-    rest = sorted((c for c in keys if c not in ranked), key=lambda c: (-frame[c].nunique(), c))
-    order = rest + list(reversed(ranked))
-    done = {c: 0 for c in keys}
-    fk, _ = key_frequencies(out, keys)
-    for name in order:
-        unsafe = (fk < k) & out[name].notna().to_numpy()
-        if not (fk < k).any():
-            break
-        if not unsafe.any():
-            continue
-        out[name] = out[name].mask(unsafe)
-        done[name] += int(unsafe.sum())
-        fk, _ = key_frequencies(out, keys)
-    return out, done
 
 
 def invariant_matrix(marginal: np.ndarray, keep: float) -> np.ndarray:

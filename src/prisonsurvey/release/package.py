@@ -117,7 +117,7 @@ def _scales(project: Project, root: pd.DataFrame, design: dict[str, Any]) -> dic
     return {
         "scale": float(reps.scale),
         "rscales": [float(x) for x in reps.rscales],
-        "mse": bool(getattr(reps, "mse", False)),
+        "mse": reps.mse,
     }
 
 

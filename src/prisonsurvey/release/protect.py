@@ -51,6 +51,7 @@ class Protected:
         included: Identifying or free-text variables released because the spec names them.
         steps: One record per step: method, variable, what changed.
         suppressed: Values suppressed per key by local suppression.
+        sensitive: Released sensitive variables whose l-diversity is measured.
     """
 
     data: pd.DataFrame
@@ -61,6 +62,13 @@ class Protected:
     included: list[str] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     suppressed: dict[str, int] = field(default_factory=dict)
+    sensitive: list[str] = field(default_factory=list)
+
+    def record(self, method: str, variable: str, changed: int, detail: str) -> None:
+        """Add a step: the method, the variable, how many values changed and how."""
+        self.steps.append(
+            {"method": method, "variable": variable, "changed": changed, "detail": detail}
+        )
 
 
 def declared_keys(q: Questionnaire, spec: ReleaseSection) -> tuple[list[str], list[str]]:
@@ -75,6 +83,23 @@ def declared_keys(q: Questionnaire, spec: ReleaseSection) -> tuple[list[str], li
         elif question.key is KeyRole.CONTINUOUS:
             continuous.append(question.name)
     return categorical, continuous
+
+
+def declared_sensitive(q: Questionnaire, spec: ReleaseSection, result: Protected) -> list[str]:
+    """Sensitive variables whose l-diversity within key patterns is measured.
+
+    Those ``spec.sensitive`` names, else every question of the root table marked
+    ``sensitive: true`` that is released and is not itself a key.
+    """
+    released = set(result.data.columns)
+    if spec.sensitive:
+        return [n for n in spec.sensitive if n in released]
+    keys = set(result.keys) | set(result.continuous)
+    return [
+        x.name
+        for x in q.questions()
+        if x.sensitive and x.name in released and x.name not in keys and q.repeat_of(x.name) is None
+    ]
 
 
 def _left_out(q: Questionnaire, spec: ReleaseSection) -> dict[str, str]:
@@ -218,50 +243,25 @@ def protect(
             result.data[name], changed = top_bottom_code(
                 result.data[name], coding.top, coding.bottom
             )
-            result.steps.append(
-                {
-                    "method": "top/bottom coding",
-                    "variable": name,
-                    "changed": changed,
-                    "detail": f"top {coding.top}, bottom {coding.bottom}",
-                }
+            result.record(
+                "top/bottom coding", name, changed, f"top {coding.top}, bottom {coding.bottom}"
             )
     for name in spec.pram.variables:
         if name in result.data.columns:
             result.data[name], changed = pram(result.data[name], spec.pram.keep, rng)
-            result.steps.append(
-                {
-                    "method": "PRAM",
-                    "variable": name,
-                    "changed": changed,
-                    "detail": f"invariant matrix, keep {spec.pram.keep}",
-                }
-            )
+            result.record("PRAM", name, changed, f"invariant matrix, keep {spec.pram.keep}")
     for name in spec.noise.variables:
         if name in result.data.columns:
             integer = q.question(name).type is QuestionType.INTEGER
             before = result.data[name]
             result.data[name] = add_noise(before, spec.noise.amount, rng, integer)
             changed = int((result.data[name] != pd.to_numeric(before, errors="coerce")).sum())
-            result.steps.append(
-                {
-                    "method": "noise",
-                    "variable": name,
-                    "changed": changed,
-                    "detail": f"{spec.noise.amount} x standard deviation",
-                }
-            )
+            result.record("noise", name, changed, f"{spec.noise.amount} x standard deviation")
     result.data, result.suppressed = local_suppression(result.data, keys, spec.k, spec.importance)
     for name, count in result.suppressed.items():
         if count:
-            result.steps.append(
-                {
-                    "method": "local suppression",
-                    "variable": name,
-                    "changed": count,
-                    "detail": f"k = {spec.k}",
-                }
-            )
+            result.record("local suppression", name, count, f"k = {spec.k}")
+    result.sensitive = declared_sensitive(q, spec, result)
     return result
 
 
@@ -288,4 +288,4 @@ def _recode(result: Protected, name: str, recode: Recode, design_columns: dict[s
     result.steps.append({"method": "global recoding", "variable": name, "detail": detail})
 
 
-__all__ = ["Protected", "declared_keys", "protect"]
+__all__ = ["Protected", "declared_keys", "declared_sensitive", "protect"]

@@ -62,6 +62,16 @@ def render_report(release: dict[str, Any]) -> str:
         ]
         for u in release["utility"]
     ]
+    diversity = [
+        [
+            name,
+            figures["before"].get("records_below_2"),
+            figures["after"].get("records_below_2"),
+            figures["before"].get("min_distinct"),
+            figures["after"].get("min_distinct"),
+        ]
+        for name, figures in release.get("l_diversity", {}).items()
+    ]
     included = release["included"]
     note = (
         "Identifying and free-text questions are not in the released files."
@@ -79,6 +89,19 @@ def render_report(release: dict[str, Any]) -> str:
         f"<p>{escape(note)}</p>",
         "<h2>Risk before and after</h2>",
         _table(["measure", "original", "released"], risk_rows),
+        "<h2>l-diversity of the sensitive variables</h2>",
+        "<p>Records whose key pattern holds a single answer to a sensitive question disclose "
+        "that answer to whoever can place the person in the pattern.</p>",
+        _table(
+            [
+                "variable",
+                "records with one answer in their pattern (original)",
+                "(released)",
+                "lowest distinct l (original)",
+                "(released)",
+            ],
+            diversity,
+        ),
         "<h2>Steps</h2>",
         _table(["method", "variable", "values changed", "detail"], steps),
         "<h2>Utility: core indicators</h2>",

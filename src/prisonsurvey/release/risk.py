@@ -28,7 +28,7 @@ K_LEVELS = (2, 3, 5)
 """The k of k-anonymity reported."""
 
 
-def _codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+def key_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     """Integer codes of each key column (``-1`` for missing), one column per key."""
     out = np.empty((len(frame), len(keys)), dtype=np.int64)
     for j, name in enumerate(keys):
@@ -64,21 +64,24 @@ def key_frequencies(
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     if n == 0 or not keys:
         return np.full(n, float(n)), np.full(n, float(w.sum()))
-    codes = _codes(frame, keys)
+    codes = key_codes(frame, keys)
     observed = codes >= 0
     pattern = _combine(observed.astype(np.int64), range(len(keys)))
     fk = np.zeros(n)
     big_fk = np.zeros(n)
     groups = {int(p): np.flatnonzero(pattern == p) for p in np.unique(pattern)}
     masks = {p: observed[rows[0]] for p, rows in groups.items()}
+    combined_by_keys: dict[tuple[int, ...], np.ndarray] = {}
     for p, rows in groups.items():
         for q, others in groups.items():
-            both = [j for j in range(len(keys)) if masks[p][j] and masks[q][j]]
+            both = tuple(j for j in range(len(keys)) if masks[p][j] and masks[q][j])
             if not both:
                 fk[rows] += len(others)
                 big_fk[rows] += w[others].sum()
                 continue
-            combined = _combine(codes, both)
+            if both not in combined_by_keys:
+                combined_by_keys[both] = _combine(codes, both)
+            combined = combined_by_keys[both]
             size = int(combined.max()) + 1
             count = np.bincount(combined[others], minlength=size)
             total = np.bincount(combined[others], weights=w[others], minlength=size)
@@ -201,7 +204,7 @@ def l_diversity(frame: pd.DataFrame, keys: Sequence[str], sensitive: str) -> pd.
     """
     data = frame[list(keys)].copy()
     data["_s"] = frame[sensitive]
-    group = _combine(_codes(frame, keys), range(len(keys))) if keys else np.zeros(len(frame))
+    group = _combine(key_codes(frame, keys), range(len(keys))) if keys else np.zeros(len(frame))
     data["_g"] = group
     counts = data.groupby(["_g", "_s"], dropna=False).size().rename("c").reset_index()
     size = counts.groupby("_g")["c"].transform("sum")
@@ -219,6 +222,30 @@ def l_diversity(frame: pd.DataFrame, keys: Sequence[str], sensitive: str) -> pd.
         },
         index=frame.index,
     )
+
+
+def l_diversity_summary(
+    frame: pd.DataFrame, keys: Sequence[str], sensitive: str, levels: Sequence[int] = (2, 3)
+) -> dict[str, object]:
+    """The figures of :func:`l_diversity` for a release: lowest and mean l, records below l.
+
+    A record whose key pattern holds a single value of ``sensitive`` (distinct l-diversity 1)
+    discloses that value to anyone who can place the person in the pattern, however large the
+    pattern is. Records with no answer (the sensitive value missing) are not counted.
+    """
+    answered = frame[sensitive].notna().to_numpy()
+    div = l_diversity(frame, keys, sensitive).loc[answered]
+    if div.empty:
+        return {"records": 0, "min_distinct": None, "mean_distinct": None, "min_entropy": None}
+    out: dict[str, object] = {
+        "records": len(div),
+        "min_distinct": int(div["distinct"].min()),
+        "mean_distinct": round(float(div["distinct"].mean()), 6),
+        "min_entropy": round(float(div["entropy"].min()), 6),
+    }
+    for level in levels:
+        out[f"records_below_{level}"] = int((div["distinct"] < level).sum())
+    return out
 
 
 def outlier_share(values: pd.Series, factor: float = 1.5) -> float:
@@ -239,8 +266,10 @@ __all__ = [
     "K_LEVELS",
     "Risk",
     "individual_risk",
+    "key_codes",
     "key_frequencies",
     "l_diversity",
+    "l_diversity_summary",
     "measure_risk",
     "outlier_share",
 ]

@@ -13,7 +13,7 @@ from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.project import Project
 from prisonsurvey.release.package import write_package
 from prisonsurvey.release.protect import Protected, protect
-from prisonsurvey.release.risk import measure_risk, outlier_share
+from prisonsurvey.release.risk import l_diversity_summary, measure_risk, outlier_share
 from prisonsurvey.release.spec import ReleaseSection
 from prisonsurvey.release.utility import utility_table
 from prisonsurvey.responses import Store
@@ -48,7 +48,7 @@ def _design(project: Project, root: pd.DataFrame) -> tuple[pd.DataFrame, dict[st
         "spec": d.model_dump(),
     }
     if reps:
-        design["replicates"] = {"type": d.reptype, "columns": reps, "mse": False}
+        design["replicates"] = {"type": d.reptype, "columns": reps, "mse": d.mse}
     return joined, design
 
 
@@ -112,6 +112,14 @@ def release_project(project_dir: Path, out: Path, as_dict: bool = True) -> dict[
         "outliers": {
             c: {"before": outlier_share(data[c]), "after": outlier_share(result.data[c])}
             for c in result.continuous
+        },
+        "sensitive": result.sensitive,
+        "l_diversity": {
+            name: {
+                "before": l_diversity_summary(data, keys, name),
+                "after": l_diversity_summary(result.data, keys, name),
+            }
+            for name in result.sensitive
         },
         "steps": result.steps,
         "suppressed": result.suppressed,
