@@ -232,7 +232,6 @@ def tabulate(
         _census(data, instrument, by, params, indicators, output, fmt, lang, as_json)
         return
     from prisonsurvey.design.rscales import read_rscales
-    from prisonsurvey.design.spec_file import load_design_spec
     from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
 
     with exit_on_bad_input(as_json):
@@ -260,6 +259,8 @@ def tabulate(
         if data is None:
             raise InputError(Issue("EST002", "give a DATA file (or --project)", Location()))
         if design is not None:
+            from prisonsurvey.design.spec_file import load_design_spec
+
             spec = load_design_spec(design)
         elif weight is not None:
             spec = _plain_spec(

@@ -7,6 +7,7 @@ column), never as tracebacks.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,24 @@ class DesignSpec:
     rep_rscales: tuple[float, ...] | None = None
 
 
+def replicate_columns(spec: DesignSpec, columns: Sequence[object]) -> list[str]:
+    """The replicate weight columns of ``columns`` that ``spec.repweights`` matches, in order."""
+    if not spec.repweights:
+        return []
+    return [c for c in map(str, columns) if fnmatch.fnmatchcase(c, spec.repweights)]
+
+
+def design_columns(spec: DesignSpec, columns: Sequence[object]) -> list[str]:
+    """Every column of ``columns`` the design reads: weight, stages, fpc and replicates.
+
+    Args:
+        spec: The design.
+        columns: The data's column names (the replicate pattern is matched against them).
+    """
+    named = (spec.weight, spec.strata, spec.psu, spec.ssu, spec.fpc, spec.ssu_fpc)
+    return [c for c in named if c is not None] + replicate_columns(spec, columns)
+
+
 def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") -> SurveyDesign:
     """Build the design a :class:`DesignSpec` declares on ``data``.
 
@@ -104,9 +123,8 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
                 Location(source),
             )
         )
-    rep_cols: list[str] = []
+    rep_cols = replicate_columns(spec, list(data.columns))
     if spec.repweights:
-        rep_cols = [c for c in map(str, data.columns) if fnmatch.fnmatchcase(c, spec.repweights)]
         if not rep_cols:
             issues.append(
                 Issue(
@@ -146,8 +164,9 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
     try:
         design = build_design(
             weights,
-            strata=None if spec.strata is None else data[spec.strata].to_numpy(),
-            psu=None if spec.psu is None else data[spec.psu].to_numpy(),
+            # as Series: string columns are factorized in their Arrow storage
+            strata=None if spec.strata is None else data[spec.strata],
+            psu=None if spec.psu is None else data[spec.psu],
             fpc=None if spec.fpc is None else data[spec.fpc].to_numpy(),
             ssu_fpc=None if spec.ssu_fpc is None else data[spec.ssu_fpc].to_numpy(),
             lonely_psu=spec.lonely_psu,
