@@ -12,6 +12,7 @@ from prisonsurvey.cli._output import (
     exit_on_bad_input,
     print_json,
 )
+from prisonsurvey.cli._progress import progress_bar
 
 
 def codebook(
@@ -44,8 +45,9 @@ def codebook(
         raise typer.Exit(EXIT_BAD_INPUT)
     kind = cast(Literal["html", "md", "xlsx", "ddi"], fmt)
     request = CodebookRequest(path, output, kind, lang, data, weight, project)
-    with exit_on_bad_input(as_json):
-        result = codebook_command(request)
+    quiet = as_json or (data is None and project is None)
+    with exit_on_bad_input(as_json), progress_bar("codebook", quiet) as bar:
+        result = codebook_command(request, progress=bar)
     if as_json:
         print_json(result)
     else:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from prisonsurvey.cli._output import (
@@ -14,6 +14,11 @@ from prisonsurvey.cli._output import (
     print_json,
 )
 from prisonsurvey.errors import InputError, Issue, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from prisonsurvey.design.spec import DesignSpec
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -84,6 +89,44 @@ def _census(
     typer.echo(shown.to_string(index=False, max_rows=1000, float_format=lambda v: f"{v:.4g}"))
 
 
+def _plain_spec(
+    weight: str,
+    strata: str | None,
+    psu: str | None,
+    fpc: str | None,
+    lonely_psu: str,
+    repweights: str | None,
+    reptype: str | None,
+    fay_rho: float,
+    mse: bool,
+) -> DesignSpec:
+    """The design the flags declare; ``--psu A,B --fpc F1,F2`` is a two-stage design."""
+    from prisonsurvey.design.spec import DesignSpec
+
+    psus, fpcs = _split(psu), _split(fpc)
+    if len(psus) > 2 or len(fpcs) > 2 or (len(fpcs) == 2 and len(psus) != 2):
+        raise InputError(
+            Issue(
+                "EST002",
+                "two stages at most: --psu PSU,SSU with --fpc FPC1,FPC2 (one fpc per stage)",
+                Location(),
+            )
+        )
+    return DesignSpec(
+        weight=weight,
+        strata=strata,
+        psu=psus[0] if psus else None,
+        fpc=fpcs[0] if fpcs else None,
+        ssu=psus[1] if len(psus) == 2 else None,
+        ssu_fpc=fpcs[1] if len(fpcs) == 2 else None,
+        lonely_psu=lonely_psu,
+        repweights=repweights,
+        reptype=reptype,
+        fay_rho=fay_rho,
+        mse=mse,
+    )
+
+
 def _show(table: pd.DataFrame, by: tuple[str, ...]) -> None:
     keep = [*by, "variable", "level", "estimate", "se", "ci_lower", "ci_upper", "n"]
     keep += ["status", "note"]
@@ -106,8 +149,14 @@ def tabulate(
     ] = None,
     weight: Annotated[str | None, typer.Option("--weight", help="Weight column.")] = None,
     strata: Annotated[str | None, typer.Option("--strata", help="Stratum column.")] = None,
-    psu: Annotated[str | None, typer.Option("--psu", help="PSU column.")] = None,
-    fpc: Annotated[str | None, typer.Option("--fpc", help="First-stage fpc column.")] = None,
+    psu: Annotated[
+        str | None,
+        typer.Option("--psu", help="PSU column; PSU,SSU for a two-stage design."),
+    ] = None,
+    fpc: Annotated[
+        str | None,
+        typer.Option("--fpc", help="First-stage fpc column; FPC1,FPC2 for two stages."),
+    ] = None,
     repweights: Annotated[
         str | None, typer.Option("--repweights", help="Glob of replicate weight columns.")
     ] = None,
@@ -115,6 +164,21 @@ def tabulate(
         str | None, typer.Option("--reptype", help="jk1, jkn, boot, brr or fay.")
     ] = None,
     fay_rho: Annotated[float, typer.Option("--fay-rho", help="Fay's rho.")] = 0.0,
+    rep_scale: Annotated[
+        float | None,
+        typer.Option("--rep-scale", help="Variance multiplier of the replicates (R scale=)."),
+    ] = None,
+    rep_rscales: Annotated[
+        str | None,
+        typer.Option(
+            "--rep-rscales",
+            help="Per-replicate multipliers (R rscales=): a file, or numbers a,b,...",
+        ),
+    ] = None,
+    mse: Annotated[
+        bool,
+        typer.Option("--mse", help="Centre replicates on the full-sample estimate (R mse=)."),
+    ] = False,
     lonely_psu: Annotated[
         str, typer.Option("--lonely-psu", help="fail, remove, certainty, adjust or average.")
     ] = "fail",
@@ -167,8 +231,7 @@ def tabulate(
     if census:
         _census(data, instrument, by, params, indicators, output, fmt, lang, as_json)
         return
-    from prisonsurvey.design.spec import DesignSpec
-    from prisonsurvey.design.spec_file import load_design_spec
+    from prisonsurvey.design.rscales import read_rscales
     from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
 
     with exit_on_bad_input(as_json):
@@ -196,17 +259,17 @@ def tabulate(
         if data is None:
             raise InputError(Issue("EST002", "give a DATA file (or --project)", Location()))
         if design is not None:
+            from prisonsurvey.design.spec_file import load_design_spec
+
             spec = load_design_spec(design)
         elif weight is not None:
-            spec = DesignSpec(
-                weight=weight,
-                strata=strata,
-                psu=psu,
-                fpc=fpc,
-                lonely_psu=lonely_psu,
-                repweights=repweights,
-                reptype=reptype,
-                fay_rho=fay_rho,
+            spec = _plain_spec(
+                weight, strata, psu, fpc, lonely_psu, repweights, reptype, fay_rho, mse
+            )
+            spec = replace(
+                spec,
+                rep_scale=rep_scale,
+                rep_rscales=None if rep_rscales is None else read_rscales(rep_rscales),
             )
         else:
             raise InputError(

@@ -14,6 +14,7 @@ from prisonsurvey.cli._output import (
     exit_on_bad_input,
     print_json,
 )
+from prisonsurvey.cli._progress import progress_bar
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -57,7 +58,8 @@ def check(
         raise typer.Exit(2)
     with exit_on_bad_input(as_json):
         events = read_audit(audit) if audit else None
-        report = run_checks(Project.open(project_dir), audit=events)
+        with progress_bar("check", as_json) as bar:
+            report = run_checks(Project.open(project_dir), audit=events, progress=bar)
     written: list[Path] = []
     if output is not None:
         try:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -15,6 +14,7 @@ from prisonsurvey.cli._output import (
     print_issues,
     print_json,
 )
+from prisonsurvey.cli._progress import progress_bar
 
 
 def init(
@@ -52,34 +52,6 @@ def init(
         typer.echo(f"created {project.root / 'survey.yaml'} ({data['instrument']})")
 
 
-class _Bar:
-    """A rich progress bar on standard error, only when it is a terminal."""
-
-    def __init__(self) -> None:
-        self.progress: Any = None
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> _Bar:
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.progress = Progress(console=Console(stderr=True), transient=True)
-            self.progress.start()
-        return self
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.progress is None:
-            return
-        if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(stage, total=max(total, 1))
-        self.progress.update(self.tasks[stage], completed=done, total=max(total, 1))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-
 def import_(
     files: Annotated[
         list[Path],
@@ -99,7 +71,7 @@ def import_(
 
     with exit_on_bad_input(as_json):
         project = Project.open(project_dir)
-        with _Bar() as bar:
+        with progress_bar("import", as_json) as bar:
             result = import_files(project, files, progress=bar)
     data = result.to_dict()
     if as_json:

@@ -12,6 +12,7 @@ from prisonsurvey.cli._output import (
     exit_on_bad_input,
     print_json,
 )
+from prisonsurvey.cli._progress import progress_bar
 
 _REPLICATES = ("jkn", "jk1", "boot", "boot-cd", "brr", "fay", "none")
 
@@ -122,7 +123,8 @@ def weight(
             result = weight_project(project, controls, design_data, output, replicates)
         else:
             assert data is not None and spec is not None and output is not None
-            result = weight_file(data, spec, controls, output, replicates)
+            with progress_bar("weight", as_json) as bar:
+                result = weight_file(data, spec, controls, output, replicates, progress=bar)
     if as_json:
         print_json(result)
     else:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from prisonsurvey.codebook.model import Category, Codebook, Module, Stats, Variable
+from prisonsurvey.progress import Progress, report
 from prisonsurvey.questionnaire.compiled import CompiledQuestionnaire, compiled
 from prisonsurvey.questionnaire.expressions import Expr, to_words, to_xpath
 from prisonsurvey.questionnaire.model import (
@@ -215,6 +216,7 @@ def build_codebook(
     data: pd.DataFrame | None = None,
     weights: pd.Series | None = None,
     missing_kinds: Callable[[Questionnaire, pd.DataFrame], pd.DataFrame] | None = None,
+    progress: Progress | None = None,
 ) -> Codebook:
     """Describe every variable of ``questionnaire``; add frequencies when data are given.
 
@@ -225,6 +227,8 @@ def build_codebook(
         weights: Weights aligned with ``data`` for weighted frequencies and means.
         missing_kinds: Function giving the missing kind of every cell (see
             :func:`prisonsurvey.responses.missing.missing_kinds`), for missing counts by kind.
+        progress: Called as the frequencies of each variable are computed
+            (:mod:`prisonsurvey.progress`).
 
     Returns:
         The codebook.
@@ -243,7 +247,12 @@ def build_codebook(
         kinds = missing_kinds(questionnaire, data) if missing_kinds is not None else None
         if weights is not None:
             weights = pd.Series(np.asarray(weights, dtype="float64"), index=data.index)
-        variables = [_with_data(v, data, weights, kinds) for v in variables]
+        described = []
+        for done, v in enumerate(variables):
+            report(progress, f"frequencies of {v.name}", done, len(variables))
+            described.append(_with_data(v, data, weights, kinds))
+        report(progress, "frequencies done", len(variables), len(variables))
+        variables = described
         n_rows = len(data)
     modules = tuple(
         Module(

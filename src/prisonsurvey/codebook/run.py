@@ -15,6 +15,7 @@ from prisonsurvey.codebook.model import Codebook
 from prisonsurvey.codebook.writers import render_html, render_markdown, write_xlsx
 from prisonsurvey.datafile import read_data_file
 from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.progress import Progress
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 from prisonsurvey.questionnaire.model import Questionnaire
@@ -90,8 +91,12 @@ def _project_inputs(project_dir: Path) -> tuple[Questionnaire, pd.DataFrame]:
         return q, store.responses(q.id)
 
 
-def make_codebook(request: CodebookRequest) -> Codebook:
+def make_codebook(request: CodebookRequest, progress: Progress | None = None) -> Codebook:
     """Build the codebook a request asks for.
+
+    Args:
+        request: What to describe.
+        progress: Called as the frequencies are computed (:mod:`prisonsurvey.progress`).
 
     Raises:
         InputError: The questionnaire, project, data file, weight column or language is wrong.
@@ -121,7 +126,7 @@ def make_codebook(request: CodebookRequest) -> Codebook:
             )
         weights = pd.to_numeric(data[request.weight], errors="coerce")
     return build_codebook(
-        q, request.lang, data, weights, missing_kinds if data is not None else None
+        q, request.lang, data, weights, missing_kinds if data is not None else None, progress
     )
 
 
@@ -139,9 +144,11 @@ def write_codebook(codebook: Codebook, output: Path, fmt: CodebookFormat) -> Pat
     return output
 
 
-def codebook_command(request: CodebookRequest) -> dict[str, object]:
+def codebook_command(
+    request: CodebookRequest, progress: Progress | None = None
+) -> dict[str, object]:
     """Build and write a codebook; return what was written (what ``--json`` prints)."""
-    codebook = make_codebook(request)
+    codebook = make_codebook(request, progress)
     output = request.output or default_output(
         f"{codebook.instrument}-{codebook.version}", codebook.lang, request.fmt
     )

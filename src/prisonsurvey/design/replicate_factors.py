@@ -82,11 +82,18 @@ def replicates_from_weights(
     *,
     fay_rho: float = 0.0,
     mse: bool = False,
+    scale: float | None = None,
+    rscales: npt.ArrayLike | None = None,
 ) -> ReplicateWeights:
     """Wrap explicit replicate weight columns ``(N, R)``.
 
     When every replicate's multiplier ``weights / design.weights`` is constant within PSUs the
     weights are kept in factored form ``(P, R)``; otherwise each row is its own unit.
+
+    The variance multipliers default to the method's (module docstring); a file made from a
+    design with a finite population correction carries its own, given as ``scale`` and
+    ``rscales`` (R ``svrepdesign(scale=, rscales=)``). With ``rscales`` and no ``scale`` a JKn
+    design takes ``scale = 1`` as R does, the other methods their default ``scale``.
 
     Args:
         design: The design (its weights are the full-sample weights).
@@ -94,9 +101,11 @@ def replicates_from_weights(
         method: Replication method.
         fay_rho: Fay's perturbation factor (``Fay`` only).
         mse: Centre on the full-sample estimate instead of the replicate mean.
+        scale: Overall variance multiplier instead of the method's.
+        rscales: Per-replicate variance multipliers instead of the method's, shape ``(R,)``.
 
     Raises:
-        ValueError: Wrong shape or non-finite weights.
+        ValueError: Wrong shape, non-finite weights, or ``rscales`` not one per replicate.
     """
     rw = np.asarray(weights, dtype=np.float64)
     if rw.ndim != 2 or rw.shape[0] != design.n:
@@ -112,12 +121,32 @@ def replicates_from_weights(
     hi = np.full((p, r), -np.inf)
     np.minimum.at(lo, design.psu, ratio)
     np.maximum.at(hi, design.psu, ratio)
+    s, rs = _given_multipliers(design, lo, method, fay_rho, scale, rscales)
     if np.allclose(lo, hi, rtol=1e-12, atol=1e-14):
-        scale, rscales = _multipliers(design, lo, method, fay_rho, False)
-        return ReplicateWeights(method, scale, rscales, design.psu, lo, mse=mse)
-    scale, rscales = _multipliers(design, lo, method, fay_rho, False)
-    return ReplicateWeights(
-        method, scale, rscales, np.arange(design.n, dtype=np.intp), ratio, mse=mse
+        return ReplicateWeights(method, s, rs, design.psu, lo, mse=mse)
+    return ReplicateWeights(method, s, rs, np.arange(design.n, dtype=np.intp), ratio, mse=mse)
+
+
+def _given_multipliers(
+    design: SurveyDesign,
+    factors: FloatArray,
+    method: ReplicateMethod,
+    fay_rho: float,
+    scale: float | None,
+    rscales: npt.ArrayLike | None,
+) -> tuple[float, FloatArray]:
+    """The method's multipliers, with those given in their place."""
+    given = None if rscales is None else np.asarray(rscales, dtype=np.float64).reshape(-1)
+    if given is not None and given.shape[0] != factors.shape[1]:
+        raise ValueError(
+            f"{given.shape[0]} rscales for {factors.shape[1]} replicates; give one per replicate"
+        )
+    if given is not None and method is ReplicateMethod.JKN:
+        return (1.0 if scale is None else float(scale)), given
+    default_scale, default_rscales = _multipliers(design, factors, method, fay_rho, False)
+    return (
+        default_scale if scale is None else float(scale),
+        default_rscales if given is None else given,
     )
 
 

@@ -7,6 +7,7 @@ column), never as tracebacks.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,11 +45,17 @@ class DesignSpec:
         psu: Primary sampling unit column.
         fpc: First-stage fpc column (PSU population count or sampling fraction).
         ssu_fpc: Second-stage fpc column (unit population of the PSU or fraction).
+        ssu: Second-stage unit column of a two-stage design (R ``ids=~psu+ssu``); each row
+            must be its own second-stage unit.
         lonely_psu: Lonely-PSU policy.
         repweights: Glob pattern of replicate weight columns (e.g. ``repw_*``).
         reptype: Replicate method: ``jk1``, ``jkn``, ``boot``, ``brr`` or ``fay``.
         fay_rho: Fay's perturbation factor.
         mse: Centre replicate deviations on the full-sample estimate.
+        rep_scale: Overall variance multiplier of the replicates (R ``svrepdesign(scale=)``)
+            instead of the method's.
+        rep_rscales: Per-replicate variance multipliers (R ``rscales=``), one per replicate
+            column in the data's column order, instead of the method's.
     """
 
     weight: str
@@ -61,6 +68,27 @@ class DesignSpec:
     reptype: str | None = None
     fay_rho: float = 0.0
     mse: bool = False
+    ssu: str | None = None
+    rep_scale: float | None = None
+    rep_rscales: tuple[float, ...] | None = None
+
+
+def replicate_columns(spec: DesignSpec, columns: Sequence[object]) -> list[str]:
+    """The replicate weight columns of ``columns`` that ``spec.repweights`` matches, in order."""
+    if not spec.repweights:
+        return []
+    return [c for c in map(str, columns) if fnmatch.fnmatchcase(c, spec.repweights)]
+
+
+def design_columns(spec: DesignSpec, columns: Sequence[object]) -> list[str]:
+    """Every column of ``columns`` the design reads: weight, stages, fpc and replicates.
+
+    Args:
+        spec: The design.
+        columns: The data's column names (the replicate pattern is matched against them).
+    """
+    named = (spec.weight, spec.strata, spec.psu, spec.ssu, spec.fpc, spec.ssu_fpc)
+    return [c for c in named if c is not None] + replicate_columns(spec, columns)
 
 
 def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") -> SurveyDesign:
@@ -76,7 +104,7 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
             inconsistent fpc, a replicate pattern matching no column, or a bad option.
     """
     issues: list[Issue] = []
-    for name in (spec.weight, spec.strata, spec.psu, spec.fpc, spec.ssu_fpc):
+    for name in (spec.weight, spec.strata, spec.psu, spec.fpc, spec.ssu_fpc, spec.ssu):
         if name is not None and name not in data.columns:
             issues.append(
                 Issue(
@@ -95,9 +123,8 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
                 Location(source),
             )
         )
-    rep_cols: list[str] = []
+    rep_cols = replicate_columns(spec, list(data.columns))
     if spec.repweights:
-        rep_cols = [c for c in map(str, data.columns) if fnmatch.fnmatchcase(c, spec.repweights)]
         if not rep_cols:
             issues.append(
                 Issue(
@@ -115,22 +142,31 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
                     Location(source),
                 )
             )
+    issues.extend(_stage_issues(spec, source))
     if issues:
         raise InputError(issues)
     weights = pd.to_numeric(data[spec.weight], errors="coerce").to_numpy(dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
     issues.extend(_row_issues(bad, BAD_WEIGHT, spec.weight, source, "is not a weight >= 0"))
-    for name in (spec.strata, spec.psu, spec.fpc, spec.ssu_fpc):
+    for name in (spec.strata, spec.psu, spec.fpc, spec.ssu_fpc, spec.ssu):
         if name is not None:
             missing = np.flatnonzero(data[name].isna().to_numpy())
             issues.extend(_row_issues(missing, MISSING_DESIGN_VALUE, name, source, "is missing"))
     if issues:
         raise InputError(issues)
+    if spec.ssu is not None and spec.psu is not None:
+        keys = [c for c in (spec.strata, spec.psu, spec.ssu) if c is not None]
+        repeated = np.flatnonzero(data.duplicated(subset=keys, keep="first").to_numpy())
+        what = "repeats a second-stage unit of its PSU (each row must be its own unit)"
+        issues.extend(_row_issues(repeated, BAD_OPTION, spec.ssu, source, what))
+        if issues:
+            raise InputError(issues)
     try:
         design = build_design(
             weights,
-            strata=None if spec.strata is None else data[spec.strata].to_numpy(),
-            psu=None if spec.psu is None else data[spec.psu].to_numpy(),
+            # as Series: string columns are factorized in their Arrow storage
+            strata=None if spec.strata is None else data[spec.strata],
+            psu=None if spec.psu is None else data[spec.psu],
             fpc=None if spec.fpc is None else data[spec.fpc].to_numpy(),
             ssu_fpc=None if spec.ssu_fpc is None else data[spec.ssu_fpc].to_numpy(),
             lonely_psu=spec.lonely_psu,
@@ -154,13 +190,57 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
             )
         method = REPTYPES[(spec.reptype or "").lower()]
         try:
-            rep = replicates_from_weights(design, rw, method, fay_rho=spec.fay_rho, mse=spec.mse)
+            rep = replicates_from_weights(
+                design,
+                rw,
+                method,
+                fay_rho=spec.fay_rho,
+                mse=spec.mse,
+                scale=spec.rep_scale,
+                rscales=spec.rep_rscales,
+            )
         except ValueError as err:
             raise InputError(
-                Issue(BAD_OPTION, f"{err}; check --reptype", Location(source))
+                Issue(BAD_OPTION, f"{err}; check --reptype and --rep-rscales", Location(source))
             ) from err
         design = design.with_replicates(rep)
     return design
+
+
+def _stage_issues(spec: DesignSpec, source: str) -> list[Issue]:
+    """Inconsistent stages or replicate multipliers of ``spec``."""
+    out: list[Issue] = []
+    if spec.ssu is not None and (spec.psu is None or spec.ssu_fpc is None):
+        out.append(
+            Issue(
+                BAD_OPTION,
+                "a two-stage design needs both PSU columns and both fpc columns "
+                "(--psu PSU,SSU --fpc FPC1,FPC2)",
+                Location(source, column=spec.ssu),
+            )
+        )
+    if spec.ssu_fpc is not None and spec.fpc is None:
+        out.append(
+            Issue(
+                BAD_OPTION,
+                "a second-stage fpc needs the first-stage fpc too (--fpc FPC1,FPC2)",
+                Location(source, column=spec.ssu_fpc),
+            )
+        )
+    if spec.rep_scale is not None and not (np.isfinite(spec.rep_scale) and spec.rep_scale > 0):
+        out.append(Issue(BAD_OPTION, "--rep-scale must be a positive number", Location(source)))
+    rscales = np.asarray(spec.rep_rscales or (), dtype=np.float64)
+    if not np.all(np.isfinite(rscales) & (rscales >= 0)):
+        out.append(Issue(BAD_OPTION, "--rep-rscales must be numbers >= 0", Location(source)))
+    if (spec.rep_scale is not None or spec.rep_rscales is not None) and not spec.repweights:
+        out.append(
+            Issue(
+                BAD_OPTION,
+                "--rep-scale and --rep-rscales need replicate weights (--repweights PATTERN)",
+                Location(source),
+            )
+        )
+    return out
 
 
 def _row_issues(

@@ -5,6 +5,7 @@ Format (every key but ``weight`` optional)::
     weight: base_weight
     strata: stratum
     psu: facility_id
+    ssu: inmate_id              # second-stage unit of a two-stage design (one row each)
     fpc: n_fac_stratum          # PSUs in the stratum, or the sampling fraction
     ssu_fpc: fac_pop            # units in the PSU, or the fraction
     lonely_psu: fail            # fail | remove | certainty | adjust | average
@@ -13,6 +14,8 @@ Format (every key but ``weight`` optional)::
       type: jkn                 # jk1 | jkn | boot | brr | fay
       fay_rho: 0.3
       mse: false
+      scale: 0.9148             # variance multiplier (R svrepdesign scale=)
+      rscales: rscales.csv      # per-replicate multipliers: a list, or a file next to this one
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from prisonsurvey.design.rscales import read_rscales
 from prisonsurvey.design.spec import BAD_OPTION, DesignSpec
 from prisonsurvey.errors import InputError, Issue
 from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml
 
-TOP_KEYS = {"weight", "strata", "psu", "fpc", "ssu_fpc", "lonely_psu", "replicates"}
-REP_KEYS = {"pattern", "type", "fay_rho", "mse"}
+TOP_KEYS = {"weight", "strata", "psu", "ssu", "fpc", "ssu_fpc", "lonely_psu", "replicates"}
+REP_KEYS = {"pattern", "type", "fay_rho", "mse", "scale", "rscales"}
 
 
 def load_design_spec(path: Path) -> DesignSpec:
@@ -51,7 +55,7 @@ def load_design_spec(path: Path) -> DesignSpec:
             )
     if "weight" not in data:
         issues.append(_issue(doc, (), "the design needs 'weight: <column>'"))
-    for key in ("weight", "strata", "psu", "fpc", "ssu_fpc", "lonely_psu"):
+    for key in ("weight", "strata", "psu", "ssu", "fpc", "ssu_fpc", "lonely_psu"):
         if key in data and not isinstance(data[key], str):
             issues.append(_issue(doc, (key,), f"'{key}' must be a column name (text)"))
     rep: Any = data.get("replicates", {}) or {}
@@ -70,10 +74,19 @@ def load_design_spec(path: Path) -> DesignSpec:
             )
     if rep and not isinstance(rep.get("pattern"), str):
         issues.append(_issue(doc, ("replicates",), "'replicates' needs 'pattern: <glob>'"))
-    if "fay_rho" in rep and not isinstance(rep["fay_rho"], int | float):
-        issues.append(_issue(doc, ("replicates", "fay_rho"), "'fay_rho' must be a number"))
+    for key in ("fay_rho", "scale"):
+        if key in rep and not isinstance(rep[key], int | float):
+            issues.append(_issue(doc, ("replicates", key), f"'{key}' must be a number"))
+    rscales = rep.get("rscales")
+    numbers = isinstance(rscales, list) and all(isinstance(v, int | float) for v in rscales)
+    if rscales is not None and not (numbers or isinstance(rscales, str)):
+        issues.append(
+            _issue(doc, ("replicates", "rscales"), "'rscales' must be a list of numbers or a file")
+        )
     if issues:
         raise InputError(issues)
+    if isinstance(rscales, str):
+        rscales = read_rscales(str(path.parent / rscales))
     return DesignSpec(
         weight=data["weight"],
         strata=data.get("strata"),
@@ -85,6 +98,9 @@ def load_design_spec(path: Path) -> DesignSpec:
         reptype=rep.get("type"),
         fay_rho=float(rep.get("fay_rho", 0.0)),
         mse=bool(rep.get("mse", False)),
+        ssu=data.get("ssu"),
+        rep_scale=None if rep.get("scale") is None else float(rep["scale"]),
+        rep_rscales=None if rscales is None else tuple(float(v) for v in rscales),
     )
 
 

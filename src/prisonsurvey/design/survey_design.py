@@ -163,7 +163,8 @@ def build_design(
     if psu is not None:
         first = np.zeros(uniq.shape[0], dtype=np.intp)
         first[psu_codes[::-1]] = np.arange(n - 1, -1, -1)
-        psu_labels = tuple(np.asarray(psu, dtype=object)[first].tolist())
+        # only the P labels become Python objects, never the N values
+        psu_labels = tuple(pd.Series(psu).iloc[first].tolist())
     h = len(s_labels)
     n_h = np.bincount(psu_stratum, minlength=h).astype(np.float64)
     pop = np.full(h, np.inf)

@@ -13,7 +13,8 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+
+from prisonsurvey.distributions import beta_ppf, norm_ppf, t_ppf
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -35,8 +36,7 @@ def t_quantile(level: float, df: npt.ArrayLike) -> FloatArray:
     """Two-sided critical value for ``level`` with ``df`` degrees of freedom (``inf``: normal)."""
     d = np.asarray(df, dtype=np.float64)
     upper = 1 - (1 - level) / 2
-    with np.errstate(invalid="ignore"):
-        q = np.where(np.isinf(d), stats.norm.ppf(upper), stats.t.ppf(upper, np.where(d > 0, d, 1)))
+    q = np.where(np.isinf(d), norm_ppf(upper), t_ppf(upper, np.where(d > 0, d, 1)))
     return np.asarray(np.where(d > 0, q, np.nan), dtype=np.float64)
 
 
@@ -80,10 +80,10 @@ def confidence_interval(
                 raise ValueError("the beta interval needs the sample sizes")
             alpha = 1 - level
             nn = np.asarray(n, dtype=np.float64)
-            ratio = stats.t.ppf(alpha / 2, nn - 1) / stats.t.ppf(alpha / 2, np.asarray(df))
+            ratio = t_ppf(alpha / 2, nn - 1) / t_ppf(alpha / 2, np.asarray(df))
             n_eff = n_eff * ratio * ratio
-            lower = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
-            upper = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+            lower = beta_ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+            upper = beta_ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
             # qbeta with a zero shape parameter is the point mass R returns
             lower = np.where(p == 0, 0.0, lower)
             upper = np.where(p == 1, 1.0, upper)

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.datafile import read_data_file
-from prisonsurvey.design.spec import DesignSpec, design_from_frame
+from prisonsurvey.datafile import data_file_columns, read_data_file
+from prisonsurvey.design.spec import DesignSpec, design_columns, design_from_frame
 from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.estimation.estimators import Stat, estimate
@@ -19,7 +19,6 @@ from prisonsurvey.estimation.intervals import CiMethod
 from prisonsurvey.estimation.quantiles import quantiles
 from prisonsurvey.estimation.results import Estimates
 from prisonsurvey.estimation.rules import Rules, apply_rules
-from prisonsurvey.estimation.writers import TableFormat, TableMeta, write_tables
 
 UNKNOWN_COLUMN = "EST001"
 BAD_REQUEST = "EST002"
@@ -211,6 +210,8 @@ def output_format(output: Path, fmt: str | None) -> str:
     Raises:
         InputError: Not a known tables format (``EST002``, located at the output file).
     """
+    from prisonsurvey.estimation.writers import TableFormat  # openpyxl only when writing
+
     chosen = (fmt or output.suffix.lstrip(".")).lower()
     if chosen not in {f.value for f in TableFormat}:
         raise InputError(
@@ -223,13 +224,33 @@ def output_format(output: Path, fmt: str | None) -> str:
     return chosen
 
 
-def read_microdata(path: Path) -> pd.DataFrame:
+def read_microdata(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a CSV, Parquet, Stata (``.dta``) or SPSS (``.sav``) file.
+
+    Args:
+        path: The data file.
+        columns: Columns to read when they are all in the file (a CSV or Parquet file is then
+            read by projection); otherwise, or when ``None``, every column, so that the checks
+            name what is missing against the whole file.
 
     Raises:
         InputError: The file is missing, of an unknown type or unreadable (``EST003``).
     """
+    if columns is not None:
+        header = data_file_columns(path, UNREADABLE)
+        wanted = set(columns)
+        if header is not None and wanted <= set(header):
+            return read_data_file(path, UNREADABLE, [c for c in header if c in wanted])
     return read_data_file(path, UNREADABLE)
+
+
+def request_columns(path: Path, spec: DesignSpec, request: TabulateRequest) -> list[str]:
+    """The columns of ``path`` a request reads: its variables, domains and the design's."""
+    header = data_file_columns(path, UNREADABLE) or ()
+    named = [*request.variables, *request.by]
+    if request.denominator:
+        named.append(request.denominator)
+    return named + design_columns(spec, header)
 
 
 def tabulate_file(
@@ -263,7 +284,10 @@ def tabulate_file(
         InputError: Unreadable data, a bad design or request, or an unknown output format.
     """
     source = str(data_path)
-    data = read_microdata(data_path)
+    # a catalogue may use any column; a plain request reads only the columns it names
+    data = read_microdata(
+        data_path, None if instrument is not None else request_columns(data_path, spec, request)
+    )
     design = design_from_frame(data, spec, source)
     if instrument is not None:
         from prisonsurvey.estimation.catalogue import catalogue_labels, catalogue_table
@@ -278,6 +302,8 @@ def tabulate_file(
         result = tabulate(design, data, request, source)
     if output is None:
         return result
+    from prisonsurvey.estimation.writers import TableMeta, write_tables
+
     chosen = output_format(output, fmt)
     meta = TableMeta(
         title=title or f"{request.stat} by {', '.join(request.by) or 'total'}",

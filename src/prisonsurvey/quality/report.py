@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.progress import Progress, report
 from prisonsurvey.quality.config import QualityConfig
 from prisonsurvey.quality.context import CheckContext, Tables
 from prisonsurvey.quality.findings import COLUMNS, SEVERITIES, empty_findings, sort_findings
@@ -133,6 +134,7 @@ def run_checks(
     *,
     today: dt.date | None = None,
     audit: pd.DataFrame | None = None,
+    progress: Progress | None = None,
 ) -> QualityReport:
     """Run the quality checks on survey data.
 
@@ -147,6 +149,7 @@ def run_checks(
             last interview ended.
         audit: Form audit log events (:func:`~prisonsurvey.quality.audit.read_audit`); the
             timing checks then use the time spent on questions.
+        progress: Called before each check and once all have run (:mod:`prisonsurvey.progress`).
 
     Returns:
         The findings, summary and summary tables.
@@ -187,7 +190,8 @@ def run_checks(
         checks_run: list[Check] = []
     else:
         checks_run = checks
-    for entry in checks_run:
+    for done, entry in enumerate(checks_run):
+        report(progress, f"check {entry.id}", done, len(checks_run))
         found = entry.run(ctx)
         if found.empty:
             continue
@@ -199,6 +203,7 @@ def run_checks(
         else:
             found["severity"] = found["severity"].where(found["severity"] != "", entry.severity)
         parts.append(found[list(COLUMNS)])
+    report(progress, "checks done", len(checks_run), len(checks_run))
     findings = sort_findings(pd.concat(parts, ignore_index=True) if parts else empty_findings())
     summary = _summary(ctx, checks, findings)
     return QualityReport(questionnaire, findings, summary, dict(ctx.extra_tables), checks)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+
+from prisonsurvey.distributions import norm_sf
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
@@ -40,7 +41,7 @@ def higher_rate_p(events: np.ndarray, trials: np.ndarray) -> np.ndarray:
         pooled = (events + rest_e) / (trials + rest_t)
         se = np.sqrt(pooled * (1 - pooled) * (1 / trials + 1 / rest_t))
         z = (p1 - p2) / se
-    p = stats.norm.sf(z)
+    p = norm_sf(z)
     p = np.where((trials > 0) & (rest_t > 0) & (se > 0), p, np.nan)
     return np.asarray(p, dtype=float)
 

@@ -24,6 +24,7 @@ from scipy import sparse
 
 from prisonsurvey.design.replicates import ReplicateWeights
 from prisonsurvey.errors import Location
+from prisonsurvey.progress import Progress, report
 from prisonsurvey.weighting import issues, replication, validate
 from prisonsurvey.weighting._cells import CellIndex, FloatArray, IntArray, cell_index, group_sum
 from prisonsurvey.weighting.calibrate import margin_check, solve
@@ -305,6 +306,7 @@ def apply_spec(
     controls: Mapping[str, pd.DataFrame],
     replicates: str | None = None,
     locate: Locator | None = None,
+    progress: Progress | None = None,
 ) -> WeightingResult:
     """Compute final weights (and replicate weights) as the specification says.
 
@@ -314,6 +316,7 @@ def apply_spec(
         controls: Control tables by name (see :func:`~prisonsurvey.weighting.load_controls`).
         replicates: Override of the specification's replicate method (``none`` for none).
         locate: Maps a path inside the specification to its file position (for messages).
+        progress: Called before each step and when done (:mod:`prisonsurvey.progress`).
 
     Returns:
         Final weights, replicate weights and diagnostics.
@@ -347,7 +350,9 @@ def apply_spec(
     stages = {"base": pd.Series(base, index=data.index, name="base")}
     trim_factor = np.ones(len(data))
     trim_step: TrimStep | None = None
+    n_steps = len(spec.steps) + 1
     for i, step in enumerate(spec.steps):
+        report(progress, f"step {i + 1}: {type(step).__name__}", i, n_steps)
         where: tuple[str | int, ...] = ("steps", i)
         if isinstance(step, EligibilityStep):
             chain.eligibility(step, where)
@@ -363,6 +368,7 @@ def apply_spec(
         current = base * chain.f[cells.row_cell, 0] * trim_factor
         stages[f"step{i + 1}"] = pd.Series(current, index=data.index, name=f"step{i + 1}")
     final = base * chain.f[cells.row_cell, 0] * trim_factor
+    report(progress, "replicate weights", n_steps - 1, n_steps)
     rep: ReplicateWeights | None = None
     rep_info: dict[str, Any] | None = None
     if psu is not None and lay is not None:
@@ -391,6 +397,7 @@ def apply_spec(
             "scale": psu.scale,
             "not_calibrated": sorted(r + 1 for r in chain.failed),
         }
+    report(progress, "weights done", n_steps, n_steps)
     diagnostics = Diagnostics(
         base=WeightSummary.of(base, base),
         final=WeightSummary.of(final, base),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from prisonsurvey.datafile import read_data_file
 from prisonsurvey.errors import InputError, Issue
+from prisonsurvey.progress import Progress
 from prisonsurvey.weighting import issues
 from prisonsurvey.weighting.apply import apply_spec
 from prisonsurvey.weighting.loader import load_controls, load_spec
@@ -38,6 +39,7 @@ def weight_file(
     controls_path: Path | None,
     out_path: Path,
     replicates: str | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Weight a data file as a specification says and write it with weight columns.
 
@@ -45,7 +47,9 @@ def weight_file(
         ``{"output", "rows", "weight", "replicates", "diagnostics"}``.
     """
     data = read_data_file(data_path, issues.SPEC_COLUMN)
-    return weight_frame(data, spec_path, controls_path, out_path, replicates, data_path)
+    return weight_frame(
+        data, spec_path, controls_path, out_path, replicates, data_path, progress=progress
+    )
 
 
 def weight_frame(
@@ -55,6 +59,7 @@ def weight_frame(
     out_path: Path,
     replicates: str | None = None,
     source: Path | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Weight a table as a specification says and write it with weight columns.
 
@@ -65,6 +70,7 @@ def weight_frame(
         out_path: CSV or Parquet file to write.
         replicates: Replicate method replacing the specification's.
         source: File named in row/column locations of problems.
+        progress: Called as the steps run (:mod:`prisonsurvey.progress`).
 
     Returns:
         ``{"output", "rows", "weight", "replicates", "diagnostics"}``.
@@ -72,7 +78,9 @@ def weight_frame(
     spec, doc = load_spec(spec_path)
     controls = load_controls(controls_path) if controls_path is not None else {}
     try:
-        result = apply_spec(data, spec, controls, replicates=replicates, locate=doc.locate)
+        result = apply_spec(
+            data, spec, controls, replicates=replicates, locate=doc.locate, progress=progress
+        )
     except InputError as err:
         raise (_in_file(err, source) if source is not None else err) from None
     out = data.copy()

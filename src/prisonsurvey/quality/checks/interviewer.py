@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from prisonsurvey.distributions import chi2_sf
 from prisonsurvey.quality.context import CheckContext
 from prisonsurvey.quality.findings import ROOT, empty_findings, frame
 from prisonsurvey.quality.registry import check
@@ -123,7 +123,7 @@ def interviewer_effect(ctx: CheckContext) -> pd.DataFrame:
         if t.permutations:
             p = _permutation_p(fac[ok], who[ok], answer, dims, t.min_n, chi2, t.permutations, rng)
         else:
-            p = float(stats.chi2.sf(chi2, df))
+            p = float(chi2_sf(chi2, df))
         rows.append(
             {
                 "question": question.name,
