@@ -128,7 +128,7 @@ class Renamer:
         if not renamed and not any(self.choices.values()):
             return self.q
         for _, item in self.q.walk():
-            if id(item) in renamed:
+            if id(item) in renamed and item.name in self.importer.row_of:
                 self.report(item, renamed[id(item)])
         modules = tuple(self.group(m, renamed) for m in self.q.modules)
         instance_name = self.expression(self.q.instance_name)
@@ -253,8 +253,9 @@ class Renamer:
             "label": self.text(g.label),
             "intro": self.text(g.intro),
         }
-        if id(g) in renamed:
-            update |= {"name": renamed[id(g)], "xlsform_name": g.name}
+        if id(g) in renamed:  # a module made by the import has no name in the form
+            original = g.name if g.name in self.importer.row_of else None
+            update |= {"name": renamed[id(g)], "xlsform_name": original}
         return g.model_copy(update=update)
 
     def question(self, q: Question, renamed: dict[int, str]) -> Question:

@@ -17,7 +17,7 @@ from prisonsurvey.questionnaire.model import (
 from prisonsurvey.xlsform._words import word
 from prisonsurvey.xlsform.columns import SURVEY_LOGIC, SURVEY_TEXTS
 from prisonsurvey.xlsform.import_choices import with_other
-from prisonsurvey.xlsform.import_spelling import parse_type
+from prisonsurvey.xlsform.import_spelling import ENGLISH_LANGUAGE_NAMES, parse_type
 from prisonsurvey.xlsform.read import (
     SheetRow,
     XlsformBook,
@@ -107,6 +107,7 @@ class SheetImporter:
                 "survey",
                 1,
                 "label",
+                Severity.INFO,
             )
         self.languages = list(dict.fromkeys(self.lang_of[n] for n in names)) or ["en"]
         wanted = (language_code(declared) if declared else None) or (
@@ -116,13 +117,18 @@ class SheetImporter:
 
     def code_from_name(self, name: str) -> str:
         """Return a language code for a language name written without one, and report it."""
-        by_name = {v.lower(): k for k, v in LANGUAGE_NAMES.items()}
-        code = by_name.get(name.strip().lower(), re.sub(r"[^a-z]", "", name.lower())[:2] or "und")
+        by_name = ENGLISH_LANGUAGE_NAMES | {v.lower(): k for k, v in LANGUAGE_NAMES.items()}
+        known = by_name.get(name.strip().lower())
+        code = known or re.sub(r"[^a-z]", "", name.lower())[:2] or "und"
         self.issue(
             "XLS110",
-            f"language '{name}' has no IANA code; taken as '{code}'. Write it as '{name} ({code})'",
+            f"language '{name}' has no IANA code; taken as '{code}'"
+            + ("" if known else ", a guess")
+            + f". Write it as '{name} ({code})'",
             "survey",
             1,
+            next((h for h in self.book.sheet("survey").header if h.endswith(name)), None),
+            Severity.INFO if known else Severity.WARNING,
         )
         return code
 

@@ -63,6 +63,23 @@ _CONTROL_RE = re.compile(
     r"(?:\s+(?:over\s+)?\S+)?$",
     re.IGNORECASE,
 )
+ENGLISH_LANGUAGE_NAMES = {
+    "english": "en",
+    "spanish": "es",
+    "portuguese": "pt",
+    "french": "fr",
+    "dutch": "nl",
+    "haitian creole": "ht",
+    "creole": "ht",
+    "quechua": "qu",
+    "aymara": "ay",
+    "guarani": "gn",
+    "german": "de",
+    "italian": "it",
+    "arabic": "ar",
+    "swahili": "sw",
+}
+"""Language names in English, as old XLSForms write them (``label:Spanish``)."""
 _TYPE_ALIASES = {
     "int": "integer",
     "string": "text",

@@ -120,12 +120,42 @@ def _checked(importer: SheetImporter, questionnaire: Questionnaire) -> Questionn
         if checked == questionnaire:
             break
         questionnaire = checked
+    modules = tuple(g for m in questionnaire.modules if (g := _pruned(importer, m)) is not None)
+    if not modules:
+        raise InputError(
+            Issue(
+                "XLS129",
+                "no question of the form can be represented; there is nothing to import",
+                importer.book.location("survey"),
+            )
+        )
+    questionnaire = questionnaire.model_copy(update={"modules": modules})
     names = {item.name for _, item in questionnaire.walk()}
     texts = tuple(check.texts(m, names) for m in questionnaire.modules)
     modules = tuple(m for m in texts if isinstance(m, Group))
     return questionnaire.model_copy(
         update={"modules": modules, "choice_lists": check.filter_codes()}
     )
+
+
+def _pruned(importer: SheetImporter, group: Group) -> Group | None:
+    """Return the group without groups left empty by dropped questions (``None``: empty)."""
+    items = tuple(
+        kept
+        for item in group.items
+        if (kept := _pruned(importer, item) if isinstance(item, Group) else item) is not None
+    )
+    if items:
+        return group.model_copy(update={"items": items}) if items != group.items else group
+    importer.issue(
+        "XLS129",
+        f"{group.type} '{group.name}' has no question left that can be represented; "
+        "it is dropped (an empty group is not a valid XForm)",
+        "survey",
+        importer.row_of.get(group.xlsform_name or group.name),
+        "type",
+    )
+    return None
 
 
 def _refuse_invalid(questionnaire: Questionnaire, source: Path) -> None:
