@@ -253,6 +253,19 @@ CORPUS: tuple[CorpusForm, ...] = (
         ],
     ),
     CorpusForm(
+        "label_in_one_language",
+        [
+            ["type", "name", "label", "label::Español (es)", "hint"],
+            ["begin group", "g", "Group", "Grupo", ""],
+            ["integer", "age", "", "Edad", ""],
+            ["text", "town", "Town", "", ""],
+            ["integer", "years", "", "", "Years in custody"],
+            ["end group", "", "", "", ""],
+        ],
+        settings=[["default_language"], ["English (en)"]],
+        lost=frozenset({"XLS116", "XLS125"}),
+    ),
+    CorpusForm(
         "languages_header_case",
         [
             ["Type", "Name", "Label::English (en)", "LABEL::Français (fr)", "Relevant", "Required"],

@@ -67,12 +67,15 @@ def identity(imp: SheetImporter, settings: dict[str, str]) -> tuple[str, str]:
         semver = ".".join(str(int(p)) for p in match.groups())
     else:
         semver = "1.0.0"
+        given = bool(version)
         imp.issue(
             "XLS118",
-            f"version '{version}' is not a semantic version; the questionnaire starts at 1.0.0",
+            f"version '{version}' is not a semantic version; the questionnaire starts at 1.0.0"
+            if given
+            else "the form has no version; the questionnaire starts at 1.0.0",
             "settings",
-            2,
-            "version",
+            2 if given else None,
+            "version" if given else None,
             Severity.INFO,
         )
     return form_id, semver

@@ -144,13 +144,14 @@ class SheetImporter:
                 found[lang] = value
         if not found:
             return {}
-        fallback = found.get(self.default_language) or next(iter(found.values()))
+        source = self.default_language if self.default_language in found else next(iter(found))
+        fallback = found[source]
         missing = [lang for lang in self.languages if lang not in found]
         if missing:
             self.issue(
                 "XLS116",
-                f"{column} has no text in {', '.join(missing)}; the "
-                f"{self.default_language} text is used. Translate it",
+                f"{column} has no text in {', '.join(missing)}; the {source} text is used. "
+                "Translate it",
                 sheet,
                 row.row,
                 column,
