@@ -437,14 +437,14 @@ CORPUS: tuple[CorpusForm, ...] = (
     CorpusForm(
         "comments_and_blanks",
         [
-            [*S, "relevant"],
-            ["begin group", "g", "Group", ""],
-            ["", "", "", ""],
-            ["text", "a", "A", ""],
-            [None, None, None, None],
-            ["", "", "", ""],
-            ["integer", "b", "B", "${a} != ''"],
-            ["end group", "", "", ""],
+            [*S, "relevant", "comment"],
+            ["begin group", "g", "Group", "", ""],
+            ["", "", "", "", "Section A starts here"],
+            ["text", "a", "A", "", ""],
+            [None, None, None, None, None],
+            ["", "", "", "", ""],
+            ["integer", "b", "B", "${a} != ''", ""],
+            ["end group", "", "", "", ""],
         ],
     ),
 )
