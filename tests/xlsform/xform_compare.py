@@ -12,7 +12,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from prisonsurvey.questionnaire.expressions import VarInfo, parse, resolve, to_xpath
+from prisonsurvey.questionnaire.expressions import (
+    ExpressionError,
+    VarInfo,
+    parse,
+    resolve,
+    to_xpath,
+)
+from prisonsurvey.questionnaire.model import QuestionType
 
 NS = {
     "h": "http://www.w3.org/1999/xhtml",
@@ -24,28 +31,61 @@ _PATH = re.compile(r"\s*(?:/[A-Za-z_][\w.-]*)+\s*|\s*\.\./([A-Za-z_][\w.-]*)\s*"
 _SKIP = {"deviceid", "audit", "instanceID"}
 
 
-def _refs(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        name = (m.group(1) or m.group(0).strip().rsplit("/", 1)[-1]).strip()
-        return "${" + name + "}"
-
-    return _PATH.sub(repl, text)
+_SELECTED = re.compile(r"selected\(\s*\$\{(\w+)\}\s*,\s*('[^']*')\s*\)")
 
 
-def _expr(text: str | None, variables: Mapping[str, VarInfo], current: str | None) -> str | None:
-    if text is None:
-        return None
-    source = _refs(text).replace("true()", "true()")
-    info = variables.get(current) if current else None
-    return to_xpath(resolve(parse(source), variables, info, attributes={"region", "name"}))
+class _Reader:
+    def __init__(
+        self,
+        variables: Mapping[str, VarInfo],
+        aliases: Mapping[str, str],
+        attributes: set[str],
+    ) -> None:
+        self.variables = variables
+        self.aliases = aliases
+        self.attributes = attributes
+
+    def refs(self, text: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            name = (m.group(1) or m.group(0).strip().rsplit("/", 1)[-1]).strip()
+            return "${" + self.aliases.get(name, name) + "}"
+
+        def one(m: re.Match[str]) -> str:
+            info = self.variables.get(m.group(1))
+            if info is not None and info.type is QuestionType.SELECT_ONE:
+                return f"${{{m.group(1)}}} = {m.group(2)}"  # pyxform's or_other on a select_one
+            return m.group(0)
+
+        return _SELECTED.sub(one, _PATH.sub(repl, text))
+
+    def expr(self, text: str | None, current: str | None) -> str | None:
+        if text is None:
+            return None
+        info = self.variables.get(current) if current else None
+        try:
+            parsed = parse(self.refs(text))
+            return to_xpath(resolve(parsed, self.variables, info, attributes=self.attributes))
+        except ExpressionError:  # outside the expression language: compared as written
+            return f"unresolved: {text}"
+
+    def last(self, nodeset: str) -> str:
+        name = nodeset.rstrip("/").rsplit("/", 1)[-1]
+        return self.aliases.get(name, name)
 
 
-def _last(nodeset: str) -> str:
-    return nodeset.rstrip("/").rsplit("/", 1)[-1]
+def signature(
+    xml_text: str,
+    variables: Mapping[str, VarInfo],
+    aliases: Mapping[str, str] | None = None,
+    attributes: set[str] | None = None,
+) -> dict[str, Any]:
+    """Questions (by name) with type, logic, texts per language and choice labels.
 
-
-def signature(xml_text: str, variables: Mapping[str, VarInfo]) -> dict[str, Any]:
-    """Questions (by name) with type, logic, texts per language and choice labels."""
+    ``aliases`` renames fields (an original form's names to the imported ones); ``attributes``
+    are the choice attributes a ``choice_filter`` may name.
+    """
+    reader = _Reader(variables, aliases or {}, attributes or {"region", "name"})
+    _expr, _last = reader.expr, reader.last
     root = ET.fromstring(xml_text)
     model = root.find("h:head/x:model", NS)
     assert model is not None
@@ -64,10 +104,10 @@ def signature(xml_text: str, variables: Mapping[str, VarInfo]) -> dict[str, Any]
         binds[name] = {
             "type": bind.get("type"),
             "readonly": bind.get("readonly"),
-            "required": _expr(bind.get("required"), variables, name),
-            "relevant": _expr(bind.get("relevant"), variables, None),
-            "constraint": _expr(bind.get("constraint"), variables, name),
-            "calculate": _expr(bind.get("calculate"), variables, name),
+            "required": _expr(bind.get("required"), name),
+            "relevant": _expr(bind.get("relevant"), None),
+            "constraint": _expr(bind.get("constraint"), name),
+            "calculate": _expr(bind.get("calculate"), name),
         }
     labels: dict[str, dict[str, str]] = {}
     for lang, by_id in texts.items():
@@ -91,7 +131,7 @@ def signature(xml_text: str, variables: Mapping[str, VarInfo]) -> dict[str, Any]
         list_id = re.match(r"instance\('([^']+)'\)", nodeset)
         assert list_id is not None
         predicate = re.search(r"\[(.*)\]$", nodeset)
-        filters[name] = _expr(predicate.group(1), variables, name) if predicate else None
+        filters[name] = _expr(predicate.group(1), name) if predicate else None
         items = instances[list_id.group(1)].findall("root/item", {})
         choices[name] = [
             {lang: by_id.get(item.findtext("itextId") or "", "") for lang, by_id in texts.items()}

@@ -20,6 +20,7 @@ from prisonsurvey.errors import Issue, Severity
 from prisonsurvey.questionnaire.codes import QnrCode
 from prisonsurvey.questionnaire.compiled import analyse_logic
 from prisonsurvey.questionnaire.model import (
+    Choice,
     ChoiceList,
     Group,
     Question,
@@ -231,9 +232,14 @@ class _Linter:
             self.add(QnrCode.EMPTY_LIST, f"choice list '{cl.name}' has no choices", base)
         codes: set[int] = set()
         names: set[str] = set()
+        seen: dict[str, list[Choice]] = {}
         for i, choice in enumerate(cl.choices):
             path = (*base, "choices", i)
-            if choice.code in codes:
+            repeated = _filtered_repeat(choice, seen.setdefault(choice.name, []))
+            seen[choice.name].append(choice)
+            if repeated:
+                pass  # the same value again, told apart by choice_filter: allowed
+            elif choice.code in codes:
                 self.add(
                     QnrCode.DUPLICATE_CODE,
                     f"code {choice.code} appears twice in list '{cl.name}'; codes must be "
@@ -241,11 +247,12 @@ class _Linter:
                     (*path, "code"),
                 )
             codes.add(choice.code)
-            if choice.name in names:
+            if choice.name in names and not repeated:
                 self.add(
                     QnrCode.DUPLICATE_CHOICE_NAME,
                     f"choice name '{choice.name}' appears twice in list '{cl.name}'; names "
-                    "must be unique within a list",
+                    "must be unique within a list, unless the same choice (same code) is "
+                    "repeated with other filter values for a choice_filter",
                     (*path, "name"),
                 )
             names.add(choice.name)
@@ -379,6 +386,13 @@ class _Linter:
         self.text_references(items)
         self.issues.extend(analyse_logic(self.q, self.source, items).issues)
         return self.issues
+
+
+def _filtered_repeat(choice: Choice, before: list[Choice]) -> bool:
+    """Whether ``choice`` repeats an earlier choice (same name and code, other filters)."""
+    return bool(before) and all(
+        c.code == choice.code and c.filters and c.filters != choice.filters for c in before
+    )
 
 
 def lint_questionnaire(q: Questionnaire, source: SourceMap | None = None) -> list[Issue]:

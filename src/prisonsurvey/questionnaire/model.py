@@ -88,12 +88,15 @@ class Choice(_Frozen):
             ``selected(${children_care}, 'relatives')``.
         label: Answer text per language.
         filters: Extra attributes used by ``choice_filter`` (e.g. ``{"country": "ARC"}``).
+        xlsform_name: The name this choice had in the XLSForm it was imported from, when that
+            name was not usable in expressions; data keyed by that name still import.
     """
 
     code: int
     name: str
     label: Text
     filters: dict[str, str | int] = Field(default_factory=dict)
+    xlsform_name: str | None = None
 
 
 class ChoiceList(_Frozen):
@@ -170,6 +173,8 @@ class Question(_Frozen):
             (``{old_code: new_code}``); codes not listed keep their value.
         replaces: Lineage: questions of the previous version this one replaces without being
             comparable to them (their data are not carried over).
+        xlsform_name: The name this question had in the XLSForm it was imported from, when that
+            name broke the naming rules; data collected with that form still import.
     """
 
     name: str
@@ -197,6 +202,7 @@ class Question(_Frozen):
     renamed_from: str | None = None
     recode_from: dict[int, int] = Field(default_factory=dict)
     replaces: tuple[str, ...] = ()
+    xlsform_name: str | None = None
 
     @field_validator("key", mode="before")
     @classmethod
@@ -232,6 +238,8 @@ class Group(_Frozen):
         appearance: ODK appearance (e.g. ``field-list``).
         note: Designer's note, e.g. the source instruments a module follows.
         renamed_from: Lineage: the name this group had in the previous version.
+        xlsform_name: The name this group had in the XLSForm it was imported from, when that
+            name broke the naming rules.
         items: Questions and nested groups in order.
     """
 
@@ -245,6 +253,7 @@ class Group(_Frozen):
     appearance: str | None = None
     note: str | None = None
     renamed_from: str | None = None
+    xlsform_name: str | None = None
     items: tuple[Item, ...] = ()
 
     @property

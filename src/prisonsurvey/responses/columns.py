@@ -142,15 +142,30 @@ def _build_index(q: Questionnaire, table: str | None) -> dict[str, list[Target]]
     return dict(index)
 
 
+def _name_paths(
+    ancestors: list[Group], name: str, original: str | None
+) -> list[tuple[list[str], str]]:
+    """The group names and name of a field, and the same in the XLSForm it was imported from.
+
+    A question or group renamed on import keeps its original name (``xlsform_name``): data
+    collected with the original form carry those names in their headers.
+    """
+    paths = [([g.name for g in ancestors], name)]
+    before = ([g.xlsform_name or g.name for g in ancestors], original or name)
+    if before != paths[0]:
+        paths.append(before)
+    return paths
+
+
 def _spellings(
-    q: Questionnaire, ancestors: list[Group], name: str, label: Text
+    q: Questionnaire, ancestors: list[Group], name: str, label: Text, original: str | None = None
 ) -> list[tuple[str, str | None]]:
     """Every header of a field: its name with group paths, and its label in each language."""
-    names = [g.name for g in ancestors]
     bases: list[tuple[str, str | None]] = []
-    for sep in ("-", "/"):
-        for suffix in _suffixes(names):
-            bases.append((sep.join([*suffix, name]), None))
+    for names, own in _name_paths(ancestors, name, original):
+        for sep in ("-", "/"):
+            for suffix in _suffixes(names):
+                bases.append((sep.join([*suffix, own]), None))
     for lang in q.languages:
         text = label.get(lang) or name
         labels = [g.label[lang] for g in ancestors if g.label.get(lang)]
@@ -161,7 +176,7 @@ def _spellings(
 
 def _add_question(q: Questionnaire, ancestors: list[Group], item: Question, add) -> None:  # type: ignore[no-untyped-def]
     kind = "note" if item.type is QuestionType.NOTE else "question"
-    bases = _spellings(q, ancestors, item.name, item.label)
+    bases = _spellings(q, ancestors, item.name, item.label, item.xlsform_name)
     for base, base_lang in bases:
         add(base, Target(kind, item.name, language=base_lang))
     if item.type is QuestionType.SELECT_MULTIPLE and item.choices in q.choice_lists:
@@ -169,7 +184,7 @@ def _add_question(q: Questionnaire, ancestors: list[Group], item: Question, add)
         for base, base_lang in bases:
             for c in cl.choices:
                 option = Target("option", item.name, c.code, base_lang)
-                for spelling in (c.name, str(c.code)):
+                for spelling in dict.fromkeys((c.name, str(c.code), c.xlsform_name or c.name)):
                     add(f"{base}/{spelling}", option)
                 if base_lang is not None and c.label.get(base_lang):
                     add(f"{base}/{c.label[base_lang]}", option)

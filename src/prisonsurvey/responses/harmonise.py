@@ -87,6 +87,9 @@ def _token_map(q: Questionnaire, question: Question, language: str | None) -> di
         mapping.setdefault(c.name, c.code)
     for c in cl.choices:
         mapping.setdefault(str(c.code), c.code)
+    for c in cl.choices:
+        if c.xlsform_name:  # the value the form it was imported from recorded
+            mapping.setdefault(c.xlsform_name, c.code)
     langs = [language] if language else []
     langs += [lang for lang in q.languages if lang != language]
     for lang in langs:

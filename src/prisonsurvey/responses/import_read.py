@@ -39,6 +39,15 @@ def repeat_names(q: Questionnaire) -> list[str]:
     return [item.name for _, item in q.walk() if isinstance(item, Group) and item.is_repeat]
 
 
+def original_repeat_names(q: Questionnaire) -> dict[str, str]:
+    """Repeats renamed when their XLSForm was imported: original name -> name."""
+    return {
+        item.xlsform_name: item.name
+        for _, item in q.walk()
+        if isinstance(item, Group) and item.is_repeat and item.xlsform_name
+    }
+
+
 def read_exports(
     project: Project, paths: Sequence[Path], progress: Progress | None = None
 ) -> ReadExports:
@@ -58,16 +67,19 @@ def read_exports(
     """
     q = project.questionnaire
     repeats = repeat_names(q)
+    originals = original_repeat_names(q)
     out = ReadExports()
     errors: list[Issue] = []
     for n, path in enumerate(paths):
         if progress:
             progress("reading", n, len(paths))
         try:
-            got = read_any(Path(path), repeats)
+            got = read_any(Path(path), [*repeats, *originals])
         except InputError as exc:
             errors.extend(exc.issues)
             continue
+        for table in got:  # data collected with the form the questionnaire was imported from
+            table.repeat = originals.get(table.repeat or "", table.repeat)
         out.tables.extend(got)
         # Central's root and repeat CSVs, unzipped side by side, are one export
         central_csv = all(t.format == CENTRAL and Path(path).suffix.lower() == ".csv" for t in got)

@@ -218,6 +218,8 @@ def build_sheets(
         "version": xlsform_version(questionnaire.version),
         "default_language": language_name(questionnaire.default_language),
     }
+    if any(len(cl.by_code()) < len(cl.choices) for cl in lists.values()):
+        settings["allow_choice_duplicates"] = "yes"  # a value repeated for a choice_filter
     if instance_name := renderer.instance_name():
         settings["instance_name"] = instance_name
     if public_key:

@@ -12,6 +12,7 @@ from prisonsurvey.questionnaire.expressions import (
     parse,
     resolve,
 )
+from prisonsurvey.questionnaire.lint import TEXT_REF_RE
 from prisonsurvey.questionnaire.model import (
     ChoiceList,
     Group,
@@ -21,6 +22,8 @@ from prisonsurvey.questionnaire.model import (
 )
 from prisonsurvey.xlsform._logic import filter_attributes, variables
 from prisonsurvey.xlsform.import_sheets import SheetImporter
+
+_TEXTS = ("label", "hint", "guidance_hint", "constraint_message", "required_message", "intro")
 
 
 def _remapped(choice_list: ChoiceList) -> bool:
@@ -91,6 +94,37 @@ class ExpressionCheck:
             update["repeat_count"] = None
         return g.model_copy(update=update)
 
+    def texts(self, item: Question | Group, names: set[str]) -> Question | Group:
+        """Return the item with ``${x}`` of questions that were dropped written as ``[x]``."""
+        update: dict[str, Any] = {}
+        for column in _TEXTS:
+            text = getattr(item, column, None)
+            if not text:
+                continue
+            lost = sorted({m.group(1) for v in text.values() for m in TEXT_REF_RE.finditer(v)})
+            lost = [name for name in lost if name not in names]
+            if not lost:
+                continue
+            update[column] = {
+                lang: TEXT_REF_RE.sub(
+                    lambda m: m.group(0) if m.group(1) in names else f"[{m.group(1)}]", v
+                )
+                for lang, v in text.items()
+            }
+            shown = ", ".join("${" + n + "}" for n in lost)
+            self.importer.issue(
+                "XLS127",
+                f"{column} of '{item.name}' shows {shown}, which is not a question of the "
+                "questionnaire (dropped, or never defined); it is written as "
+                + ", ".join(f"[{n}]" for n in lost),
+                "survey",
+                self.importer.row_of.get(item.name),
+                column,
+            )
+        if isinstance(item, Group):
+            update["items"] = tuple(self.texts(i, names) for i in item.items)
+        return item.model_copy(update=update) if update else item
+
     def filter_codes(self) -> dict[str, ChoiceList]:
         """Rewrite choice filter values that name choices of a re-coded list to their codes.
 
@@ -117,6 +151,7 @@ class ExpressionCheck:
                 if source is None or not _remapped(source):
                     continue
                 by_name = source.by_name()
+                by_name |= {c.xlsform_name: c for c in source.choices if c.xlsform_name}
                 target = lists[q.choices or ""]
                 choices = tuple(
                     c.model_copy(

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from prisonsurvey.errors import InputError, Issue, Issues, Severity
 from prisonsurvey.questionnaire.model import (
     LANGUAGE_NAMES,
-    Choice,
     ChoiceList,
     Group,
     Question,
@@ -17,6 +16,8 @@ from prisonsurvey.questionnaire.model import (
 )
 from prisonsurvey.xlsform._words import word
 from prisonsurvey.xlsform.columns import SURVEY_LOGIC, SURVEY_TEXTS
+from prisonsurvey.xlsform.import_choices import with_other
+from prisonsurvey.xlsform.import_spelling import ENGLISH_LANGUAGE_NAMES, parse_type
 from prisonsurvey.xlsform.read import (
     SheetRow,
     XlsformBook,
@@ -26,22 +27,6 @@ from prisonsurvey.xlsform.read import (
 
 TEXT_COLUMNS = SURVEY_TEXTS
 LOGIC_COLUMNS = SURVEY_LOGIC
-_ALIASES = {
-    "jr:constraintmsg": "constraint_message",
-    "constraint message": "constraint_message",
-    "jr:requiredmsg": "required_message",
-    "required message": "required_message",
-    "guidance hint": "guidance_hint",
-    "choice filter": "choice_filter",
-    "repeat count": "repeat_count",
-    "read only": "read_only",
-    "bind::relevant": "relevant",
-    "bind::constraint": "constraint",
-    "bind::required": "required",
-    "bind::calculate": "calculation",
-    "jr:count": "repeat_count",
-    "list name": "list_name",
-}
 _METADATA = {
     "start",
     "end",
@@ -57,16 +42,6 @@ _METADATA = {
 }
 _RECREATED = {"start", "end", "deviceid", "audit"}
 _SIMPLE_TYPES = {t.value: t for t in QuestionType}
-_TYPE_ALIASES = {
-    "int": "integer",
-    "string": "text",
-    "dateTime": "datetime",
-    "select_all_that_apply": "select_multiple",
-}
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_ID_RE = re.compile(r"[^a-z0-9_-]+")
-_SEMVER_RE = re.compile(r"^\d+\.\d+\.\d+$")
-_XLSFORM_VERSION_RE = re.compile(r"^(\d{3})(\d{3})(\d{3})$")
 _YES = {"yes", "true", "true()", "1"}
 _NO = {"no", "false", "false()", "0", ""}
 
@@ -112,7 +87,6 @@ class SheetImporter:
         for sheet in ("survey", "choices"):
             for header in self.book.sheet(sheet).header:
                 column, language = split_column(header)
-                column = _ALIASES.get(column, column)
                 if column in TEXT_COLUMNS and language not in names:
                     names.append(language)
         declared = settings.get("default_language", "")
@@ -133,6 +107,7 @@ class SheetImporter:
                 "survey",
                 1,
                 "label",
+                Severity.INFO,
             )
         self.languages = list(dict.fromkeys(self.lang_of[n] for n in names)) or ["en"]
         wanted = (language_code(declared) if declared else None) or (
@@ -142,13 +117,18 @@ class SheetImporter:
 
     def code_from_name(self, name: str) -> str:
         """Return a language code for a language name written without one, and report it."""
-        by_name = {v.lower(): k for k, v in LANGUAGE_NAMES.items()}
-        code = by_name.get(name.strip().lower(), re.sub(r"[^a-z]", "", name.lower())[:2] or "und")
+        by_name = ENGLISH_LANGUAGE_NAMES | {v.lower(): k for k, v in LANGUAGE_NAMES.items()}
+        known = by_name.get(name.strip().lower())
+        code = known or re.sub(r"[^a-z]", "", name.lower())[:2] or "und"
         self.issue(
             "XLS110",
-            f"language '{name}' has no IANA code; taken as '{code}'. Write it as '{name} ({code})'",
+            f"language '{name}' has no IANA code; taken as '{code}'"
+            + ("" if known else ", a guess")
+            + f". Write it as '{name} ({code})'",
             "survey",
             1,
+            next((h for h in self.book.sheet("survey").header if h.endswith(name)), None),
+            Severity.INFO if known else Severity.WARNING,
         )
         return code
 
@@ -157,20 +137,21 @@ class SheetImporter:
         found: dict[str, str] = {}
         for header, value in row.cells.items():
             col, language = split_column(header)
-            if _ALIASES.get(col, col) != column:
+            if col != column:
                 continue
             lang = self.lang_of.get(language)
             if lang is not None and value:
                 found[lang] = value
         if not found:
             return {}
-        fallback = found.get(self.default_language) or next(iter(found.values()))
+        source = self.default_language if self.default_language in found else next(iter(found))
+        fallback = found[source]
         missing = [lang for lang in self.languages if lang not in found]
         if missing:
             self.issue(
                 "XLS116",
-                f"{column} has no text in {', '.join(missing)}; the "
-                f"{self.default_language} text is used. Translate it",
+                f"{column} has no text in {', '.join(missing)}; the {source} text is used. "
+                "Translate it",
                 sheet,
                 row.row,
                 column,
@@ -181,7 +162,7 @@ class SheetImporter:
         """Return the cell of an untranslated column ('' when blank)."""
         for header, value in row.cells.items():
             col, language = split_column(header)
-            if language is None and _ALIASES.get(col, col) == column:
+            if language is None and col == column:
                 return value
         return ""
 
@@ -189,7 +170,6 @@ class SheetImporter:
         """Report, once per column, a column the questionnaire format has no place for."""
         for header in row.cells:
             col, _ = split_column(header)
-            col = _ALIASES.get(col, col)
             if col in known or (sheet, header) in self.reported_columns:
                 continue
             self.reported_columns.add((sheet, header))
@@ -202,55 +182,6 @@ class SheetImporter:
             )
 
     # --- choices ---------------------------------------------------------------------------
-    def choice_lists(self) -> dict[str, ChoiceList]:
-        """Read the choices sheet into choice lists (codes 1, 2, ... when names are not numeric)."""
-        grouped: dict[str, list[SheetRow]] = {}
-        for row in self.book.sheet("choices").rows:
-            list_name = self.plain(row, "list_name")
-            if not list_name:
-                continue
-            grouped.setdefault(list_name, []).append(row)
-        lists: dict[str, ChoiceList] = {}
-        known = {"list_name", "name", "label"}
-        filter_columns = [
-            h
-            for h in self.book.sheet("choices").header
-            if h
-            and split_column(h)[1] is None
-            and split_column(h)[0] not in known
-            and split_column(h)[0] not in ("image", "audio", "video", "big-image", "media::image")
-        ]
-        for list_name, rows in grouped.items():
-            names = [self.plain(r, "name") for r in rows]
-            numeric = all(re.fullmatch(r"-?\d+", n) for n in names)
-            if not numeric:
-                self.issue(
-                    "XLS115",
-                    f"choice names of list '{list_name}' are not numeric codes; codes 1, 2, ... "
-                    "are given in order and the names are kept for expressions",
-                    "choices",
-                    rows[0].row,
-                    "name",
-                    Severity.INFO,
-                )
-            choices: list[Choice] = []
-            for i, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
-                self.unknown_columns("choices", row, known | set(filter_columns))
-                filters: dict[str, str | int] = {
-                    c: row.get(c) for c in filter_columns if row.get(c)
-                }
-                label = self.texts("choices", row, "label") or dict.fromkeys(self.languages, name)
-                choices.append(
-                    Choice(
-                        code=int(name) if numeric else i,
-                        name=name,
-                        label=label,
-                        filters=filters,
-                    )
-                )
-            lists[list_name] = ChoiceList(name=list_name, choices=tuple(choices))
-        return lists
-
     # --- survey ----------------------------------------------------------------------------
     def survey(self, lists: dict[str, ChoiceList]) -> list[Question | Group | _Node]:
         """Read the survey sheet into questions and open groups, in order."""
@@ -259,7 +190,8 @@ class SheetImporter:
         for row in self.book.sheet("survey").rows:
             kind = re.sub(r"\s+", " ", self.plain(row, "type")).strip()
             name = self.plain(row, "name")
-            key = kind.lower().replace(" ", "_")
+            parsed = parse_type(kind)
+            key = parsed.kind
             if name:
                 self.row_of.setdefault(name, row.row)
             if key in ("begin_group", "begin_repeat"):
@@ -279,6 +211,7 @@ class SheetImporter:
                 stack.pop()
                 continue
             if not kind:
+                self.untyped(row)
                 continue
             if key in _METADATA:
                 if key not in _RECREATED:
@@ -291,9 +224,7 @@ class SheetImporter:
                         "type",
                     )
                 continue
-            question = self.question(row, kind, name, lists)
-            if question is not None:
-                stack[-1].items.append(question)
+            stack[-1].items.extend(self.question(row, kind, name, lists))
         if len(stack) > 1:
             open_row = stack[-1].row
             raise InputError(
@@ -307,24 +238,22 @@ class SheetImporter:
 
     def question(
         self, row: SheetRow, kind: str, name: str, lists: dict[str, ChoiceList]
-    ) -> Question | None:
-        """Turn one survey row into a question, or report why it cannot be one."""
-        parts = kind.split()
-        base = _TYPE_ALIASES.get(parts[0], parts[0]) if parts else ""
-        if parts[:2] == ["select", "one"] or parts[:2] == ["select", "multiple"]:
-            base, parts = f"select_{parts[1]}", [f"select_{parts[1]}", *parts[2:]]
-        qtype = _SIMPLE_TYPES.get(base)
-        list_name = parts[1] if len(parts) > 1 else None
-        if qtype is None or (qtype.value.startswith("select") and len(parts) != 2):
+    ) -> list[Question]:
+        """Turn one survey row into a question (and its "specify other" text), or say why not."""
+        parsed = parse_type(kind)
+        qtype = _SIMPLE_TYPES.get(parsed.kind)
+        list_name = parsed.list_name
+        if qtype is None:
+            what = "choices from a file" if parsed.kind == "from_file" else "an equivalent"
             self.issue(
                 "XLS112",
-                f"question type '{kind}' has no equivalent in the questionnaire format; "
-                f"'{name}' is dropped",
+                f"question type '{kind}' has no equivalent in the questionnaire format "
+                f"({what}); '{name}' is dropped",
                 "survey",
                 row.row,
                 "type",
             )
-            return None
+            return []
         if list_name is not None and list_name not in lists:
             self.issue(
                 "XLS121",
@@ -334,8 +263,56 @@ class SheetImporter:
                 "type",
                 Severity.ERROR,
             )
-            return None
-        self.check_name(name, row)
+            return []
+        question = self.make_question(row, qtype, name, list_name)
+        if not parsed.or_other or list_name is None:
+            return [question]
+        lists[list_name] = with_other(lists[list_name], self.languages)
+        other = Question(
+            name=f"{name}_other",
+            type=QuestionType.TEXT,
+            label=dict.fromkeys(self.languages, "Specify other."),
+            relevant=f"selected(${{{name}}}, 'other')"
+            if qtype is QuestionType.SELECT_MULTIPLE
+            else f"${{{name}}} = 'other'",
+        )
+        self.row_of.setdefault(other.name, row.row)
+        return [question, other]
+
+    def untyped(self, row: SheetRow) -> None:
+        """Report a row without a type: a comment row, or a question pyxform would refuse."""
+        if self.plain(row, "name") or self.texts("survey", row, "label"):
+            self.issue(
+                "XLS126",
+                "row has a name or label but no type; it is dropped",
+                "survey",
+                row.row,
+                "type",
+            )
+        else:
+            self.issue(
+                "XLS126",
+                "row without type, name or label is a comment; it is skipped",
+                "survey",
+                row.row,
+                None,
+                Severity.INFO,
+            )
+
+    def make_question(
+        self, row: SheetRow, qtype: QuestionType, name: str, list_name: str | None
+    ) -> Question:
+        """Build the question of a survey row whose type is known."""
+        label = self.texts("survey", row, "label")
+        if not label and qtype is not QuestionType.CALCULATE:
+            label = dict.fromkeys(self.languages, name)
+            self.issue(
+                "XLS125",
+                f"'{name}' has no label; its name is used as the label",
+                "survey",
+                row.row,
+                "label",
+            )
         self.unknown_columns("survey", row, {"type", "name", *TEXT_COLUMNS, *LOGIC_COLUMNS})
         required_text = self.plain(row, "required")
         required: bool | str = required_text.lower() in _YES
@@ -346,7 +323,7 @@ class SheetImporter:
         return Question(
             name=name,
             type=qtype,
-            label=self.texts("survey", row, "label"),
+            label=label,
             hint=self.texts("survey", row, "hint"),
             guidance_hint=guidance,
             show_card=show_card,
@@ -379,24 +356,10 @@ class SheetImporter:
             return guidance, {}
         return {k: v for k, v in rest.items() if v}, cards
 
-    def check_name(self, name: str, row: SheetRow) -> None:
-        """Report a name that is not a valid variable name."""
-        if not _NAME_RE.match(name):
-            self.issue(
-                "XLS120",
-                f"name '{name}' is not snake_case of at most 32 characters starting with a "
-                "letter; rename it in the questionnaire (and in the expressions using it)",
-                "survey",
-                row.row,
-                "name",
-                Severity.ERROR,
-            )
-
     def group(self, node: _Node) -> Group:
         """Turn an open group into a group, recovering intros and self-administered blocks."""
         row = node.row
         assert row is not None  # only the root has no row
-        self.check_name(node.name, row)
         self.unknown_columns("survey", row, {"type", "name", *TEXT_COLUMNS, *LOGIC_COLUMNS})
         items: list[Question | Group] = []
         for item in node.items:
@@ -474,46 +437,6 @@ class SheetImporter:
                 loose.append(item)
         flush()
         return modules
-
-    # --- settings --------------------------------------------------------------------------
-    def settings(self) -> dict[str, str]:
-        """Return the first row of the settings sheet by column."""
-        rows = self.book.sheet("settings").rows
-        if not rows:
-            return {}
-        return {split_column(k)[0]: v for k, v in rows[0].cells.items()}
-
-    def identity(self, settings: dict[str, str]) -> tuple[str, str]:
-        """Return the form id and semantic version from the settings."""
-        raw_id = settings.get("form_id") or self.book.path.stem
-        form_id = _ID_RE.sub("-", raw_id.lower()).strip("-_") or "imported-form"
-        if form_id != raw_id:
-            self.issue(
-                "XLS122",
-                f"form_id '{raw_id}' is written as '{form_id}' (lowercase letters, digits, "
-                "'-' and '_')",
-                "settings",
-                2,
-                "form_id",
-                Severity.INFO,
-            )
-        version = settings.get("version", "")
-        match = _XLSFORM_VERSION_RE.match(version)
-        if _SEMVER_RE.match(version):
-            semver = version
-        elif match:
-            semver = ".".join(str(int(p)) for p in match.groups())
-        else:
-            semver = "1.0.0"
-            self.issue(
-                "XLS118",
-                f"version '{version}' is not a semantic version; the questionnaire starts at 1.0.0",
-                "settings",
-                2,
-                "version",
-                Severity.INFO,
-            )
-        return form_id, semver
 
 
 def _is_note(item: Question | Group) -> bool:

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from prisonsurvey.errors import InputError, Issue, Issues, Severity
+from prisonsurvey.errors import InputError, Issue, Issues, Location, Severity
+from prisonsurvey.questionnaire.lint import lint_questionnaire
 from prisonsurvey.questionnaire.model import (
     Group,
     Question,
@@ -16,6 +17,9 @@ from prisonsurvey.questionnaire.model import (
 )
 from prisonsurvey.xlsform._yaml_out import write_yaml
 from prisonsurvey.xlsform.import_checks import ExpressionCheck
+from prisonsurvey.xlsform.import_choices import read_choice_lists
+from prisonsurvey.xlsform.import_names import Renamer
+from prisonsurvey.xlsform.import_settings import identity, read_settings
 from prisonsurvey.xlsform.import_sheets import SheetImporter
 from prisonsurvey.xlsform.read import (
     read_xlsform,
@@ -99,6 +103,78 @@ def _write_folder(questionnaire: Questionnaire, out_dir: Path, source: Path) -> 
     return tuple(files)
 
 
+def _checked(importer: SheetImporter, questionnaire: Questionnaire) -> Questionnaire:
+    """Drop what the expression language cannot carry, until nothing else depends on it.
+
+    Dropping a calculation that cannot be represented drops its question, which can make
+    other expressions refer to a question that no longer exists: check again until stable.
+    """
+    while True:
+        check = ExpressionCheck(importer, questionnaire)
+        modules = tuple(check.group(m) for m in questionnaire.modules)
+        instance_name = questionnaire.instance_name
+        if not check.ok(instance_name, "instance_name", "instance_name"):
+            instance_name = None
+        update: dict[str, Any] = {"modules": modules, "instance_name": instance_name}
+        checked = questionnaire.model_copy(update=update)
+        if checked == questionnaire:
+            break
+        questionnaire = checked
+    modules = tuple(g for m in questionnaire.modules if (g := _pruned(importer, m)) is not None)
+    if not modules:
+        raise InputError(
+            Issue(
+                "XLS129",
+                "no question of the form can be represented; there is nothing to import",
+                importer.book.location("survey"),
+            )
+        )
+    questionnaire = questionnaire.model_copy(update={"modules": modules})
+    names = {item.name for _, item in questionnaire.walk()}
+    texts = tuple(check.texts(m, names) for m in questionnaire.modules)
+    modules = tuple(m for m in texts if isinstance(m, Group))
+    return questionnaire.model_copy(
+        update={"modules": modules, "choice_lists": check.filter_codes()}
+    )
+
+
+def _pruned(importer: SheetImporter, group: Group) -> Group | None:
+    """Return the group without groups left empty by dropped questions (``None``: empty)."""
+    items = tuple(
+        kept
+        for item in group.items
+        if (kept := _pruned(importer, item) if isinstance(item, Group) else item) is not None
+    )
+    if items:
+        return group.model_copy(update={"items": items}) if items != group.items else group
+    importer.issue(
+        "XLS129",
+        f"{group.type} '{group.name}' has no question left that can be represented; "
+        "it is dropped (an empty group is not a valid XForm)",
+        "survey",
+        importer.row_of.get(group.xlsform_name or group.name),
+        "type",
+    )
+    return None
+
+
+def _refuse_invalid(questionnaire: Questionnaire, source: Path) -> None:
+    """Refuse, rather than write, a folder that ``validate`` would not accept."""
+    errors = [i for i in lint_questionnaire(questionnaire) if i.severity is Severity.ERROR]
+    if errors:
+        raise InputError(
+            [
+                Issue(
+                    "XLS128",
+                    f"the imported questionnaire would not validate ({e.code}: {e.message}); "
+                    "fix the form and import it again",
+                    Location(str(source)),
+                )
+                for e in errors
+            ]
+        )
+
+
 def import_xlsform(path: Path, out_dir: Path) -> ImportXlsformResult:
     """Turn the XLSForm at ``path`` into a questionnaire folder at ``out_dir``.
 
@@ -113,12 +189,12 @@ def import_xlsform(path: Path, out_dir: Path) -> ImportXlsformResult:
     """
     book = read_xlsform(Path(path))
     importer = SheetImporter(book)
-    settings = importer.settings()
+    settings = read_settings(importer)
     importer.find_languages(settings)
-    lists = importer.choice_lists()
+    lists = read_choice_lists(importer)
     items = importer.survey(lists)
     modules = importer.modules(items)
-    form_id, semver = importer.identity(settings)
+    form_id, semver = identity(importer, settings)
     title_text = settings.get("form_title") or form_id
     try:
         questionnaire = Questionnaire(
@@ -135,17 +211,8 @@ def import_xlsform(path: Path, out_dir: Path) -> ImportXlsformResult:
         raise InputError(
             Issue("XLS123", f"the form cannot be represented: {err}", book.location("survey"))
         ) from err
-    check = ExpressionCheck(importer, questionnaire)
-    modules = [check.group(m) for m in questionnaire.modules]
-    instance_name = questionnaire.instance_name
-    if not check.ok(instance_name, "instance_name", "instance_name"):
-        instance_name = None
-    questionnaire = questionnaire.model_copy(
-        update={
-            "modules": tuple(modules),
-            "choice_lists": check.filter_codes(),
-            "instance_name": instance_name,
-        }
-    )
+    questionnaire = Renamer(importer, questionnaire).run()
+    questionnaire = _checked(importer, questionnaire)
+    _refuse_invalid(questionnaire, book.path)
     files = _write_folder(questionnaire, Path(out_dir), Path(path))
     return ImportXlsformResult(Path(out_dir), files, questionnaire, importer.issues)

@@ -9,8 +9,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.xlsform.import_spelling import canonical_column
 
-_TRANSLATED = re.compile(r"^(?P<column>[^:]+)::\s*(?P<language>.+?)\s*$")
+_PREFIXES = ("bind::", "control::", "body::", "media::")
 _LANG_CODE = re.compile(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\)\s*$")
 
 
@@ -52,11 +53,26 @@ class XlsformBook:
 
 
 def split_column(header: str) -> tuple[str, str | None]:
-    """Split ``label::Español (es)`` into ``("label", "Español (es)")``; plain -> ``(h, None)``."""
-    match = _TRANSLATED.match(header)
-    if match is None:
-        return header.strip().lower(), None
-    return match.group("column").strip().lower(), match.group("language")
+    """Split a header into its column and language, with every spelling pyxform accepts.
+
+    ``label::Español (es)``, ``Label:English`` and ``label`` give ``("label", "Español (es)")``,
+    ``("label", "English")`` and ``("label", None)``; column names are compared without case,
+    with spaces read as ``_`` and old names (``list name``, ``caption``, ``jr:count``) read as
+    today's (see :mod:`prisonsurvey.xlsform.import_spelling`).
+    """
+    text = " ".join(header.split())
+    if text.lower().startswith(_PREFIXES):
+        text = text.split("::", 1)[1]
+    language: str | None = None
+    if "::" in text:
+        column, language = text.split("::", 1)
+    elif ":" in text and not text.lower().startswith("jr:"):
+        column, language = text.split(":", 1)
+    else:
+        column = text
+    if language is not None:
+        language = language.strip() or None
+    return canonical_column(column), language
 
 
 def language_code(language: str) -> str | None:
@@ -69,7 +85,7 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "TRUE" if value else "FALSE"  # as pyxform reads them
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
