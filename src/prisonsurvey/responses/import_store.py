@@ -109,9 +109,7 @@ def write_batch(
         ).df()
         con.unregister("keys_df")
     ex_pairs = set(
-        zip(
-            existing["_key"].astype(object), existing["_sub_hash"].astype("uint64"), strict=True
-        )
+        zip(existing["_key"].astype(object), existing["_sub_hash"].astype("uint64"), strict=True)
     )
     is_new = np.array(
         [
