@@ -85,16 +85,17 @@ def read_exports(
         central_csv = all(t.format == CENTRAL and Path(path).suffix.lower() == ".csv" for t in got)
         same_export = str(Path(path).parent) if central_csv else f"{n}:{path}"
         out.origins.extend([str(same_export)] * len(got))
-    check_errors, out.notes = _check_tables(q, project, out.tables)
+    check_errors, out.notes = check_tables(q, project, out.tables)
     errors.extend(check_errors)
     if errors:
         raise InputError(errors)
     return out
 
 
-def _check_tables(
+def check_tables(
     q: Questionnaire, project: Project, tables: list[RawTable]
 ) -> tuple[list[Issue], list[Issue]]:
+    """Problems (IMP021 another form, IMP011 unknown repeat) and reading notes of ``tables``."""
     ref = project.config.instrument
     form_ids = {q.id, ref.form_id or q.id}
     repeats = set(repeat_names(q))

@@ -50,142 +50,179 @@ def commit_batch(
         progress: Optional ``progress(stage, done, total)`` callback.
         before_commit: Called inside the transaction just before ``COMMIT``.
     """
+    import_id = begin_import(store)
+    try:
+        write_batch(store, q, tables, typed, batch, parents, result, import_id, progress)
+        finish_import(store, q, result, import_id, started, before_commit)
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
+    if progress:
+        progress("writing", 1, 1)
+
+
+def begin_import(store: Store) -> int:
+    """Open the import's transaction and return its number."""
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        row = store.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchone()
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
+    return int(row[0]) if row else 1
+
+
+def write_batch(
+    store: Store,
+    q: Questionnaire,
+    tables: list[RawTable],
+    typed: dict[int, TypedTable],
+    batch: Batch,
+    parents: dict[str, str | None],
+    result: ImportResult,
+    import_id: int,
+    progress: Progress | None = None,
+) -> None:
+    """Write a batch inside the open transaction; sets the batch's counts in ``result``.
+
+    An import may write several batches (chunks of submissions with their repeat rows); a
+    submission's rows are all in one batch.
+    """
     con = store.con
     root_name = table_name(q.id)
     qframe = batch.quarantine
     good_children = batch.children
     batch_root = batch.root
-
-    con.execute("BEGIN TRANSACTION")
-    try:
-        row = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchone()
-        import_id = int(row[0]) if row else 1
-        existing = pd.DataFrame(
-            {
-                "_key": pd.Series(dtype=object),
-                "_sub_hash": pd.Series(dtype="uint64"),
-                "_edits": pd.Series(dtype="int64"),
-                "_current": pd.Series(dtype=bool),
-            }
-        )
-        if store.has_table(root_name) and len(batch_root):
-            con.register("keys_df", pd.DataFrame({"k": batch_root["_key"].astype(object).unique()}))
-            existing = con.execute(
-                f"SELECT _key, _sub_hash, _edits, _current FROM {root_name} "
-                "WHERE _key IN (SELECT k FROM keys_df)"
-            ).df()
-            con.unregister("keys_df")
-        ex_pairs = set(
-            zip(
-                existing["_key"].astype(object), existing["_sub_hash"].astype("uint64"), strict=True
-            )
-        )
-        is_new = np.array(
-            [
-                (k, h) not in ex_pairs
-                for k, h in zip(batch_root["_key"], batch_root["_sub_hash"], strict=True)
-            ],
+    existing = pd.DataFrame(
+        {
+            "_key": pd.Series(dtype=object),
+            "_sub_hash": pd.Series(dtype="uint64"),
+            "_edits": pd.Series(dtype="int64"),
+            "_current": pd.Series(dtype=bool),
+        }
+    )
+    if store.has_table(root_name) and len(batch_root):
+        con.register("keys_df", pd.DataFrame({"k": batch_root["_key"].astype(object).unique()}))
+        existing = con.execute(
+            f"SELECT _key, _sub_hash, _edits, _current FROM {root_name} "
+            "WHERE _key IN (SELECT k FROM keys_df)"
+        ).df()
+        con.unregister("keys_df")
+    ex_pairs = set(
+        zip(existing["_key"].astype(object), existing["_sub_hash"].astype("uint64"), strict=True)
+    )
+    is_new = np.array(
+        [
+            (k, h) not in ex_pairs
+            for k, h in zip(batch_root["_key"], batch_root["_sub_hash"], strict=True)
+        ],
+        dtype=bool,
+    )
+    versions = batch_root[is_new].copy()
+    cur = existing[existing["_current"].astype(bool)]
+    cand = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "_key": cur["_key"].astype(object),
+                    "_sub_hash": cur["_sub_hash"].astype("uint64"),
+                    "_edits": cur["_edits"].astype("int64"),
+                    "_seq": -1,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "_key": versions["_key"].astype(object),
+                    "_sub_hash": versions["_sub_hash"].astype("uint64"),
+                    "_edits": versions["_edits"].astype("int64"),
+                    "_seq": versions["_seq"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    winners = cand.sort_values(["_key", "_edits", "_seq"]).groupby("_key").tail(1)
+    win = dict(zip(winners["_key"], winners["_sub_hash"].astype("uint64"), strict=True))
+    cur_hash = dict(zip(cur["_key"], cur["_sub_hash"].astype("uint64"), strict=True))
+    stored = set(existing["_key"])
+    changed = sorted(k for k in win if k in cur_hash and win[k] != cur_hash[k])
+    keys = set(batch_root["_key"])
+    result.new = len(keys - stored)
+    result.updated = len(changed)
+    result.unchanged = len(keys) - result.new - result.updated
+    if changed:
+        con.register("chg_df", pd.DataFrame({"k": changed}))
+        for table in [None, *parents]:
+            name = table_name(q.id, table)
+            if store.has_table(name):
+                con.execute(
+                    f"UPDATE {name} SET _current = false "
+                    "WHERE _current AND _root_key IN (SELECT k FROM chg_df)"
+                )
+        con.unregister("chg_df")
+    if progress:
+        progress("writing", 0, 1)
+    pairs = set(zip(versions["_key"], versions["_sub_hash"], strict=True))
+    _insert(store, q.id, None, _finish(versions, win, "_key", import_id))
+    for rep, c in good_children.items():
+        keep = np.array(
+            [(k, h) in pairs for k, h in zip(c["_root_key"], c["_sub_hash"], strict=True)],
             dtype=bool,
         )
-        versions = batch_root[is_new].copy()
-        cur = existing[existing["_current"].astype(bool)]
-        cand = pd.concat(
-            [
-                pd.DataFrame(
-                    {
-                        "_key": cur["_key"].astype(object),
-                        "_sub_hash": cur["_sub_hash"].astype("uint64"),
-                        "_edits": cur["_edits"].astype("int64"),
-                        "_seq": -1,
-                    }
-                ),
-                pd.DataFrame(
-                    {
-                        "_key": versions["_key"].astype(object),
-                        "_sub_hash": versions["_sub_hash"].astype("uint64"),
-                        "_edits": versions["_edits"].astype("int64"),
-                        "_seq": versions["_seq"],
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-        winners = cand.sort_values(["_key", "_edits", "_seq"]).groupby("_key").tail(1)
-        win = dict(zip(winners["_key"], winners["_sub_hash"].astype("uint64"), strict=True))
-        cur_hash = dict(zip(cur["_key"], cur["_sub_hash"].astype("uint64"), strict=True))
-        stored = set(existing["_key"])
-        changed = sorted(k for k in win if k in cur_hash and win[k] != cur_hash[k])
-        keys = set(batch_root["_key"])
-        result.new = len(keys - stored)
-        result.updated = len(changed)
-        result.unchanged = len(keys) - result.new - result.updated
-        if changed:
-            con.register("chg_df", pd.DataFrame({"k": changed}))
-            for table in [None, *parents]:
-                name = table_name(q.id, table)
-                if store.has_table(name):
-                    con.execute(
-                        f"UPDATE {name} SET _current = false "
-                        "WHERE _current AND _root_key IN (SELECT k FROM chg_df)"
-                    )
-            con.unregister("chg_df")
-        if progress:
-            progress("writing", 0, 1)
-        pairs = set(zip(versions["_key"], versions["_sub_hash"], strict=True))
-        _insert(store, q.id, None, _finish(versions, win, "_key", import_id))
-        for rep, c in good_children.items():
-            keep = np.array(
-                [(k, h) in pairs for k, h in zip(c["_root_key"], c["_sub_hash"], strict=True)],
-                dtype=bool,
-            )
-            c = c[keep].drop_duplicates(["_key", "_sub_hash"])
-            _insert(store, q.id, rep, _finish(c, win, "_root_key", import_id))
-        for t, i in zip(tables, range(len(tables)), strict=True):
-            insert_raw(con, t, typed[i].frame["_key"], import_id)
-        if len(qframe):
-            qframe = qframe.astype({"value": str, "column_name": str, "code": str})
-            qframe["import_id"] = import_id
-            qframe["q_hash"] = pd.util.hash_pandas_object(
-                qframe[
-                    ["source_file", "row_number", "table_name", "column_name", "value", "code"]
-                ].astype(str),
-                index=False,
-            ).to_numpy()
-            con.register("q_df", qframe)
-            con.execute(
-                "INSERT INTO quarantine SELECT import_id, source_file, sheet, row_number, "
-                "table_name, record_key, column_name, value, code, reason, q_hash FROM "
-                "(SELECT DISTINCT ON (q_hash) * FROM q_df) r WHERE NOT EXISTS "
-                "(SELECT 1 FROM quarantine x WHERE x.q_hash = r.q_hash)"
-            )
-            con.unregister("q_df")
-        result.quarantine_rows = len(qframe)
+        c = c[keep].drop_duplicates(["_key", "_sub_hash"])
+        _insert(store, q.id, rep, _finish(c, win, "_root_key", import_id))
+    for t, i in zip(tables, range(len(tables)), strict=True):
+        insert_raw(con, t, typed[i].frame["_key"], import_id)
+    if len(qframe):
+        qframe = qframe.astype({"value": str, "column_name": str, "code": str})
+        qframe["import_id"] = import_id
+        qframe["q_hash"] = pd.util.hash_pandas_object(
+            qframe[
+                ["source_file", "row_number", "table_name", "column_name", "value", "code"]
+            ].astype(str),
+            index=False,
+        ).to_numpy()
+        con.register("q_df", qframe)
         con.execute(
-            "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                import_id,
-                started,
-                datetime.now(UTC).replace(tzinfo=None),
-                "\n".join(result.files),
-                ",".join(result.formats),
-                q.id,
-                q.version,
-                result.read,
-                result.new,
-                result.updated,
-                result.unchanged,
-                result.quarantined,
-            ],
+            "INSERT INTO quarantine SELECT import_id, source_file, sheet, row_number, "
+            "table_name, record_key, column_name, value, code, reason, q_hash FROM "
+            "(SELECT DISTINCT ON (q_hash) * FROM q_df) r WHERE NOT EXISTS "
+            "(SELECT 1 FROM quarantine x WHERE x.q_hash = r.q_hash)"
         )
-        if before_commit is not None:
-            before_commit()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        con.unregister("q_df")
+    result.quarantine_rows = len(qframe)
+
+
+def finish_import(
+    store: Store,
+    q: Questionnaire,
+    result: ImportResult,
+    import_id: int,
+    started: datetime,
+    before_commit: Callable[[], None] | None = None,
+) -> None:
+    """Log the import with the counts of ``result`` and commit (the caller rolls back on error)."""
+    store.con.execute(
+        "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id,
+            started,
+            datetime.now(UTC).replace(tzinfo=None),
+            "\n".join(result.files),
+            ",".join(result.formats),
+            q.id,
+            q.version,
+            result.read,
+            result.new,
+            result.updated,
+            result.unchanged,
+            result.quarantined,
+        ],
+    )
+    if before_commit is not None:
+        before_commit()
+    store.con.execute("COMMIT")
     result.import_id = import_id
-    if progress:
-        progress("writing", 1, 1)
 
 
 def _finish(frame: pd.DataFrame, win: dict[str, Any], key: str, import_id: int) -> pd.DataFrame:

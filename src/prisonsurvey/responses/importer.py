@@ -22,16 +22,31 @@ Codes (input refused, exit 2):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from prisonsurvey.errors import Severity
+import duckdb
+
+from prisonsurvey.errors import InputError, Severity
 from prisonsurvey.project import Project
 from prisonsurvey.responses.harmonise import repeat_parents
 from prisonsurvey.responses.import_batch import assemble_batch
-from prisonsurvey.responses.import_read import read_exports
+from prisonsurvey.responses.import_read import check_tables, read_exports, repeat_names
 from prisonsurvey.responses.import_result import ImportResult, Progress
-from prisonsurvey.responses.import_store import commit_batch
+from prisonsurvey.responses.import_store import (
+    begin_import,
+    commit_batch,
+    finish_import,
+    write_batch,
+)
+from prisonsurvey.responses.import_stream import (
+    STORE_MEMORY_LIMIT,
+    STREAM_BYTES,
+    Staging,
+    export_bytes,
+    stage_exports,
+)
 from prisonsurvey.responses.import_type import type_exports
 from prisonsurvey.responses.store import Store
 
@@ -61,6 +76,10 @@ def import_files(
     """
     started = datetime.now(UTC).replace(tzinfo=None)
     q = project.questionnaire
+    if export_bytes(paths) >= STREAM_BYTES:
+        with stage_exports(paths, repeat_names(q)) as staging:
+            if staging is not None:
+                return _import_staged(project, paths, staging, started, progress)
     parents = repeat_parents(q)
     read = read_exports(project, paths, progress)
     tables, typed = type_exports(project, read, progress)
@@ -74,4 +93,53 @@ def import_files(
         commit_batch(
             store, q, tables, typed, batch, parents, result, started, progress, before_commit
         )
+    return result
+
+
+_COUNTS = ("read", "quarantined", "new", "updated", "unchanged", "quarantine_rows")
+
+
+def _import_staged(
+    project: Project,
+    paths: Sequence[Path],
+    staging: Staging,
+    started: datetime,
+    progress: Progress | None,
+) -> ImportResult:
+    """Import a staged export chunk by chunk of submissions, in one transaction."""
+    q = project.questionnaire
+    parents = repeat_parents(q)
+    first = staging.chunk(0)
+    errors, notes = check_tables(q, project, first.tables)
+    if errors:
+        raise InputError(errors)
+    result = ImportResult(
+        files=[str(p) for p in paths],
+        formats=sorted({t.format for t in first.tables}),
+        notes=[n for n in notes if n.severity is not Severity.ERROR],
+    )
+    with Store.open(project) as store:
+        # the transaction's pages go to disk rather than stay cached in memory
+        store.con.execute(f"SET memory_limit = '{STORE_MEMORY_LIMIT}'")
+        import_id = begin_import(store)
+        try:
+            for k in range(staging.chunks):
+                read = first if k == 0 else staging.chunk(k)
+                if progress:
+                    progress("importing", k, staging.chunks)
+                tables, typed = type_exports(project, read)
+                part = ImportResult(files=result.files)
+                batch = assemble_batch(store, q, tables, typed, parents, part)
+                write_batch(store, q, tables, typed, batch, parents, part, import_id)
+                for name in _COUNTS:
+                    setattr(result, name, getattr(result, name) + getattr(part, name))
+                del read, tables, typed, batch
+            finish_import(store, q, result, import_id, started, before_commit)
+        except BaseException:
+            # a failed COMMIT has already ended the transaction
+            with suppress(duckdb.TransactionException):
+                store.con.execute("ROLLBACK")
+            raise
+    if progress:
+        progress("importing", staging.chunks, staging.chunks)
     return result
