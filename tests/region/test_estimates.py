@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.region.rounds import core
 
 from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.estimation.catalogue import catalogue_table
@@ -20,7 +21,6 @@ from prisonsurvey.region.estimate import SPEC, regional_estimates
 from prisonsurvey.region.model import Comparability
 from prisonsurvey.region.rounds import PSU, STRATUM, WEIGHT
 from prisonsurvey.region.run import Region
-from tests.region.rounds import core
 
 DATA = Path(__file__).parent / "data"
 IDS = ("no_own_bed", "food_insufficient", "mean_age", "children_under18_total")
