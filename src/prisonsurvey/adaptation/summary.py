@@ -95,6 +95,14 @@ def summarise(
     broken: the comparable variable is still produced, from national codes.
     """
     derived = derived or {}
+    # a module not fielded leaves out every question in it, for the module's reason
+    in_modules = {
+        q.name: not_fielded[group.name]
+        for q in core.questions()
+        for group in core.ancestors(q.name)
+        if group.name in not_fielded and q.name not in not_fielded
+    }
+    left_out = {**in_modules, **not_fielded}
     changes_by_item: dict[str, list[Change]] = {}
     added: list[str] = []
     undeclared: list[Change] = []
@@ -105,7 +113,7 @@ def summarise(
             added.append(change.item)
             continue
         if change.kind in (ChangeKind.QUESTION_REMOVED, ChangeKind.GROUP_REMOVED) and (
-            change.item in not_fielded
+            change.item in left_out
         ):
             continue
         if change.kind is ChangeKind.GROUP_REMOVED:
@@ -119,7 +127,7 @@ def summarise(
     adapted_items: dict[str, tuple[str, ...]] = {}
     core_names = [q.name for q in core.questions() if q.holds_data]
     for name in core_names:
-        if name in not_fielded:
+        if name in left_out:
             continue
         real = [c for c in changes_by_item.get(name, []) if c.impact is not Impact.COSMETIC]
         if name in derived:

@@ -83,6 +83,11 @@ COMMANDS = (
         "release",
         "Write a public-use release: protected records, codebook, DDI and disclosure report.",
     ),
+    LazyCommand(
+        "region",
+        "region",
+        "Compare several national rounds of the regional core: one report for the region.",
+    ),
 )
 """Top-level commands, in the order ``--help`` lists them (``export`` follows)."""
 

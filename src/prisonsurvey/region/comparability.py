@@ -1,0 +1,150 @@
+"""The comparability class of every country x indicator cell, with its reasons.
+
+The class follows from the questions an indicator's expressions use (numerator, denominator,
+variable, universe) and what the round's adaptation did to each, as the diff of the regional
+core against the fielded questionnaire and the adaptation's summary say:
+
+* a question the round did not field (or that its questionnaire lacks): **not collected**;
+* a breaking change the adaptation did not declare, or a declared one that changes what the
+  codes mean (choices removed, recoded or re-meant, type changed, question replaced):
+  **not comparable**;
+* a declared breaking change of another kind (a different universe or constraint), a
+  compatible change (adapted wording, choices added) or a core question coded from national
+  codes through a crosswalk: **comparable with a note**;
+* otherwise **comparable**.
+
+An analyst's judgement in ``region.yaml`` (``comparability:`` of the round) overrides the
+derived class. Only comparable cells (with or without a note) carry a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prisonsurvey.questionnaire.expressions import parse, references
+from prisonsurvey.questionnaire.indicators import Indicator, IndicatorCatalogue
+from prisonsurvey.questionnaire.model import Questionnaire
+from prisonsurvey.region.model import Comparability
+from prisonsurvey.region.rounds import Round
+from prisonsurvey.versions.changes import ChangeKind, Impact
+
+_MEANING = {
+    ChangeKind.CHOICE_REMOVED,
+    ChangeKind.CHOICE_RECODED,
+    ChangeKind.CHOICE_REMEANT,
+    ChangeKind.TYPE_CHANGED,
+    ChangeKind.QUESTION_REPLACED,
+    ChangeKind.MISSING_CODES_CHANGED,
+}
+_ORDER = {
+    Comparability.COMPARABLE: 0,
+    Comparability.COMPARABLE_NOTE: 1,
+    Comparability.NOT_COMPARABLE: 2,
+    Comparability.NOT_COLLECTED: 3,
+}
+_DERIVED = "coded from the national question"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The class of one country x indicator cell and why.
+
+    Attributes:
+        comparability: The class.
+        reasons: One sentence per question that made it so (empty when comparable).
+    """
+
+    comparability: Comparability
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dictionary."""
+        return {"comparability": self.comparability.value, "reasons": list(self.reasons)}
+
+
+def used_questions(indicator: Indicator) -> dict[str, str]:
+    """The questions an indicator's expressions use, with the first role using each."""
+    out: dict[str, str] = {}
+    for role, source in indicator.expressions().items():
+        if source:
+            for name in sorted(references(parse(source))):
+                out.setdefault(name, role)
+    return out
+
+
+def _not_fielded_reason(name: str, core: Questionnaire, rnd: Round) -> str:
+    fielded = rnd.summary.not_fielded if rnd.summary is not None else {}
+    if name in fielded:
+        return f"'{name}' not fielded: {fielded[name]}"
+    try:
+        groups = core.ancestors(name)
+    except KeyError:
+        groups = ()
+    for group in groups:
+        if group.name in fielded:
+            return f"'{name}' not fielded (module {group.name}): {fielded[group.name]}"
+    return f"'{name}' is not in the questionnaire fielded ({rnd.questionnaire.id})"
+
+
+def _question_cell(name: str, role: str, core: Questionnaire, rnd: Round) -> Cell:
+    fielded = {q.name for q in rnd.questionnaire.questions() if q.holds_data}
+    if name not in fielded:
+        return Cell(Comparability.NOT_COLLECTED, (_not_fielded_reason(name, core, rnd),))
+    summary = rnd.summary
+    declared = summary.declared if summary is not None else {}
+    adapted = summary.adapted_items.get(name, ()) if summary is not None else ()
+    if any(detail.startswith(_DERIVED) for detail in adapted):
+        return Cell(
+            Comparability.COMPARABLE_NOTE,
+            (f"'{name}' recoded: {'; '.join(adapted)} through a crosswalk",),
+        )
+    worst = Comparability.COMPARABLE
+    reasons: list[str] = []
+    for change in rnd.changes:
+        if change.item != name or change.impact is Impact.COSMETIC:
+            continue
+        if change.kind is ChangeKind.LANGUAGE_REMOVED:
+            continue
+        if change.impact is Impact.BREAKING and (name not in declared or change.kind in _MEANING):
+            why = f" (declared: {declared[name]})" if name in declared else " (not declared)"
+            klass, text = Comparability.NOT_COMPARABLE, f"'{name}': {change.detail}{why}"
+        elif change.impact is Impact.BREAKING:
+            what = "different universe" if role == "universe" else "adapted"
+            klass = Comparability.COMPARABLE_NOTE
+            text = f"'{name}' {what}: {change.detail} (declared: {declared[name]})"
+        else:
+            klass, text = Comparability.COMPARABLE_NOTE, f"'{name}' adapted: {change.detail}"
+        reasons.append(text)
+        if _ORDER[klass] > _ORDER[worst]:
+            worst = klass
+    return Cell(worst, tuple(dict.fromkeys(reasons)))
+
+
+def classify(indicator: Indicator, core: Questionnaire, rnd: Round) -> Cell:
+    """The comparability class of ``indicator`` in round ``rnd``.
+
+    Args:
+        indicator: A core catalogue indicator.
+        core: The regional core questionnaire.
+        rnd: The loaded round.
+    """
+    judged = rnd.ref.comparability.get(indicator.id)
+    if judged is not None:
+        return Cell(judged.class_, (judged.reason,))
+    cells = [_question_cell(n, role, core, rnd) for n, role in used_questions(indicator).items()]
+    worst = max((c.comparability for c in cells), key=_ORDER.__getitem__, default=None)
+    if worst is None or worst is Comparability.COMPARABLE:
+        return Cell(Comparability.COMPARABLE)
+    reasons = [r for c in cells if c.comparability is worst for r in c.reasons]
+    return Cell(worst, tuple(dict.fromkeys(reasons)))
+
+
+def classify_all(
+    catalogue: IndicatorCatalogue, ids: list[str], core: Questionnaire, rounds: list[Round]
+) -> dict[tuple[str, str], Cell]:
+    """Every cell: ``(country, indicator) -> Cell``."""
+    return {
+        (rnd.ref.country, ind_id): classify(catalogue.get(ind_id), core, rnd)
+        for rnd in rounds
+        for ind_id in ids
+    }

@@ -1,0 +1,194 @@
+"""Load the national rounds of a programme: microdata, design, questionnaire and adaptation.
+
+A round's ``source`` is either a survey project folder (its store's current responses joined to
+the weights its ``tabulate:`` section names) or a release package folder (``release.json``,
+``questionnaire.json`` and ``data/{id}.csv`` or ``.parquet``). Either way the round gives one
+row per respondent with three normalised design columns, ``_weight``, ``_stratum`` and
+``_psu``, on the names and codes of the regional core (carried there through the version
+lineage when the round's core version differs).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prisonsurvey.adaptation import ComparabilitySummary, load_adapted
+from prisonsurvey.datafile import read_data_file
+from prisonsurvey.errors import InputError, Issue, Location
+from prisonsurvey.project import Project
+from prisonsurvey.questionnaire.model import Questionnaire
+from prisonsurvey.region.model import RoundRef
+from prisonsurvey.versions.changes import Change
+from prisonsurvey.versions.diff import diff_questionnaires
+from prisonsurvey.versions.harmonise import carry_forward
+
+NO_DESIGN = "REG005"
+"""A round says nothing of its weights (no ``tabulate:`` section, no design in release.json)."""
+NO_DATA = "REG006"
+"""A round holds no weighted responses."""
+
+WEIGHT, STRATUM, PSU = "_weight", "_stratum", "_psu"
+
+
+@dataclass(frozen=True, eq=False)
+class Round:
+    """One national round, ready to harmonise and estimate.
+
+    Attributes:
+        ref: Its entry in ``region.yaml``.
+        kind: ``project`` or ``release``.
+        questionnaire: The questionnaire it fielded (the adapted one).
+        data: One row per respondent on the core's names, with ``_weight``, ``_stratum``
+            and ``_psu``.
+        design: How its design was declared (the column names and counts).
+        summary: The comparability summary of its adaptation, when known.
+        changes: Every change from the regional core to the fielded questionnaire.
+        base_version: The core version the adaptation was built on.
+    """
+
+    ref: RoundRef
+    kind: str
+    questionnaire: Questionnaire
+    data: pd.DataFrame
+    design: dict[str, Any]
+    summary: ComparabilitySummary | None
+    changes: tuple[Change, ...]
+    base_version: str
+
+
+def _normalise(
+    data: pd.DataFrame, weight: str, strata: str | None, psu: str | None, where: str
+) -> pd.DataFrame:
+    if weight not in data.columns:
+        raise InputError(
+            Issue(NO_DESIGN, f"weight column '{weight}' is not in the data", Location(where))
+        )
+    out = data.copy()
+    out[WEIGHT] = pd.to_numeric(out[weight], errors="coerce")
+    out = out.loc[out[WEIGHT].notna() & (out[WEIGHT] > 0)].reset_index(drop=True)
+    out[STRATUM] = out[strata].astype(str) if strata and strata in out else "1"
+    out[PSU] = out[psu].astype(str) if psu and psu in out else out.index.astype(str)
+    if out.empty:
+        raise InputError(
+            Issue(NO_DATA, "the round has no response with a weight above 0", Location(where))
+        )
+    return out
+
+
+def _project_round(
+    ref: RoundRef, root: Path
+) -> tuple[Questionnaire, pd.DataFrame, dict[str, Any], Path | None]:
+    from prisonsurvey.estimation.project_tables import TabulateSection
+    from prisonsurvey.responses import Store
+
+    project = Project.open(root)
+    where = str(root / "survey.yaml")
+    section = project.section("tabulate", TabulateSection)
+    if section is None:
+        raise InputError(
+            Issue(
+                NO_DESIGN,
+                f"round {ref.country}: survey.yaml has no 'tabulate:' section naming the weights; "
+                "run 'prisonsurvey weight' and add it",
+                Location(where),
+            )
+        )
+    q = project.questionnaire
+    with Store.open(project, read_only=True) as store:
+        responses = store.responses(q.id)
+    weights = read_data_file(project.root / section.weights)
+    d = section.design
+    cols = [c for c in dict.fromkeys([section.key, d.weight, d.strata, d.psu]) if c]
+    cols = [c for c in cols if c in weights.columns]
+    data = responses.drop(columns=[c for c in cols[1:] if c in responses.columns]).merge(
+        weights[cols].drop_duplicates(section.key), on=section.key, how="inner"
+    )
+    design = {"weight": d.weight, "strata": d.strata, "psu": d.psu, "replicates": d.reptype}
+    adaptation = project.root / project.config.adaptation if project.config.adaptation else None
+    return q, _normalise(data, d.weight, d.strata, d.psu, where), design, adaptation
+
+
+def _release_round(
+    ref: RoundRef, root: Path, base: Path
+) -> tuple[Questionnaire, pd.DataFrame, dict[str, Any], Path | None]:
+    where = str(root / "release.json")
+    body = json.loads((root / "release.json").read_text("utf-8"))
+    q = Questionnaire.model_validate_json((root / "questionnaire.json").read_text("utf-8"))
+    design = body.get("design") or {}
+    if not design.get("weight"):
+        raise InputError(
+            Issue(
+                NO_DESIGN,
+                f"round {ref.country}: the release package has no weight; release it from a "
+                "project whose tabulate: section names the weights",
+                Location(where),
+            )
+        )
+    data_file = next(
+        (
+            root / "data" / f"{q.id}.{ext}"
+            for ext in ("parquet", "csv")
+            if (root / "data" / f"{q.id}.{ext}").is_file()
+        ),
+        None,
+    )
+    if data_file is None:
+        raise InputError(
+            Issue(NO_DATA, f"no data/{q.id}.csv or .parquet in the package", Location(where))
+        )
+    data = read_data_file(data_file)
+    psu = "design_psu" if "design_psu" in data else design.get("psu")
+    adaptation = base / ref.adaptation if ref.adaptation else None
+    info = {
+        "weight": design["weight"],
+        "strata": design.get("strata"),
+        "psu": psu,
+        "replicates": (design.get("replicates") or {}).get("type"),
+    }
+    return q, _normalise(data, design["weight"], design.get("strata"), psu, where), info, adaptation
+
+
+def load_round(ref: RoundRef, base: Path, core: Questionnaire) -> Round:
+    """Load one round named in ``region.yaml``.
+
+    Args:
+        ref: The round's entry.
+        base: The programme folder (paths are relative to it).
+        core: The regional core questionnaire.
+
+    Raises:
+        InputError: The project or package is invalid, has no design or no weighted data.
+    """
+    root = base / ref.source
+    if (root / "survey.yaml").is_file():
+        kind = "project"
+        q, data, design, adaptation = _project_round(ref, root)
+    else:
+        kind = "release"
+        q, data, design, adaptation = _release_round(ref, root, base)
+    summary: ComparabilitySummary | None = None
+    base_core = core
+    if adaptation is not None:
+        adapted = load_adapted(adaptation)
+        if adapted.questionnaire is None:
+            raise InputError(adapted.issues.errors)
+        summary = adapted.comparability
+        if adapted.core is not None:
+            base_core = adapted.core
+    if base_core.version != core.version:
+        data = carry_forward(data, [base_core, core])
+    changes = tuple(diff_questionnaires(core, q).changes)
+    design = {
+        **design,
+        "strata_count": int(data[STRATUM].nunique()),
+        "psu_count": int(data[PSU].nunique()),
+        "respondents": len(data),
+        "weighted": float(np.sum(data[WEIGHT])),
+    }
+    return Round(ref, kind, q, data, design, summary, changes, base_core.version)
