@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.design.survey_design import SurveyDesign
+from prisonsurvey.distributions import norm_ppf
 from prisonsurvey.estimation.rules import Rules
 from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate
 from prisonsurvey.questionnaire.indicators import IndicatorCatalogue, IndicatorKind
@@ -167,7 +167,7 @@ def _average(countries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         areas=("area", lambda s: ", ".join(sorted(s))),
     ).reset_index()
     out["se"] = np.sqrt(out["var"]) / out["k"]
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(norm_ppf(0.5 + level / 2))
     out["ci_lower"] = out["estimate"] - z * out["se"]
     out["ci_upper"] = out["estimate"] + z * out["se"]
     out["status"] = np.where(out["flagged"], "flagged", "ok")
