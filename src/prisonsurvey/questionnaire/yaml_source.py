@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -402,3 +403,18 @@ def parse_yaml_text(
             )
         )
     return doc
+
+
+def shape_message(error: ErrorDetails) -> str:
+    """The message of a pydantic error on a YAML file: what is wrong and the fix.
+
+    Args:
+        error: One entry of ``ValidationError.errors()``.
+    """
+    dotted = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "missing":
+        return f"'{dotted}' is required; add it"
+    if error["type"] == "extra_forbidden":
+        return f"'{dotted}' is not a known key here; remove it or check the spelling"
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return f"'{dotted}': {text}" if dotted else text

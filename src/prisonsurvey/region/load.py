@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from prisonsurvey.errors import InputError, Issue, Location
-from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml
+from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml, shape_message
 from prisonsurvey.region.model import RegionConfig
 
 FILENAME = "region.yaml"
@@ -29,14 +29,7 @@ def _shape_issues(err: ValidationError, doc: YamlDocument) -> list[Issue]:
     out: list[Issue] = []
     for e in err.errors():
         loc = tuple(e["loc"])
-        dotted = ".".join(str(p) for p in loc)
-        if e["type"] == "missing":
-            msg = f"'{dotted}' is required; add it"
-        elif e["type"] == "extra_forbidden":
-            msg = f"'{dotted}' is not a known key here; remove it or check the spelling"
-        else:
-            text = str(e["msg"]).removeprefix("Value error, ")
-            msg = f"'{dotted}': {text}" if dotted else text
+        msg = shape_message(e)
         out.append(Issue(SHAPE, msg, doc.locate(loc, key=e["type"] == "extra_forbidden")))
     return out
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.questionnaire.model import Questionnaire, QuestionType
-from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml
+from prisonsurvey.questionnaire.yaml_source import YamlDocument, read_yaml, shape_message
 
 SCENARIO_FILE = "scenario.yaml"
 """Name of an instrument's default scenario, beside its ``questionnaire.yaml``."""
@@ -193,14 +193,7 @@ def _shape_issues(err: ValidationError, doc: YamlDocument) -> list[Issue]:
     out: list[Issue] = []
     for e in err.errors():
         loc = tuple(e["loc"])
-        dotted = ".".join(str(p) for p in loc)
-        if e["type"] == "missing":
-            msg = f"'{dotted}' is required; add it"
-        elif e["type"] == "extra_forbidden":
-            msg = f"'{dotted}' is not a known key here; remove it or check the spelling"
-        else:
-            text = str(e["msg"]).removeprefix("Value error, ")
-            msg = f"'{dotted}': {text}" if dotted else text
+        msg = shape_message(e)
         path = loc
         if e["type"] == "value_error" and not loc and "questions." in msg:
             name = msg.split("questions.", 1)[1].split(":", 1)[0]
