@@ -30,7 +30,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.errors import Issue, Location, Severity
+from prisonsurvey.errors import Issue
 from prisonsurvey.responses.import_read import ReadExports
 from prisonsurvey.responses.sources import (
     CENTRAL,
@@ -38,6 +38,7 @@ from prisonsurvey.responses.sources import (
     _central_name,
     detect_format,
     sniff_delimiter,
+    strip_bom,
 )
 
 CHUNK_SUBMISSIONS = 10_000
@@ -52,7 +53,6 @@ MEMORY_LIMIT = "256MB"
 STORE_MEMORY_LIMIT = "512MB"
 """DuckDB's working memory for the store while a staged import writes (committing needs room)."""
 
-_BOM = b"\xef\xbb\xbf"
 _BLOCK = 1 << 24
 
 
@@ -214,17 +214,7 @@ def _stage_csv(
         if not more:
             break
         head += more
-    notes: list[Issue] = []
-    if head.startswith(_BOM):
-        head = head[len(_BOM) :]
-        notes.append(
-            Issue(
-                "IMP006",
-                "byte order mark (BOM) at the start of the file was removed",
-                Location(where, 1, 1),
-                severity=Severity.INFO,
-            )
-        )
+    head, notes = strip_bom(head, where)
     try:
         text = head.decode("utf-8", errors="strict")
     except UnicodeDecodeError:

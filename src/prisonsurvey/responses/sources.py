@@ -73,18 +73,21 @@ class RawTable:
         return None
 
 
+def strip_bom(raw: bytes, where: str) -> tuple[bytes, list[Issue]]:
+    """``raw`` without a UTF-8 byte order mark, and the note saying it was removed."""
+    if not raw.startswith(_BOM):
+        return raw, []
+    note = Issue(
+        "IMP006",
+        "byte order mark (BOM) at the start of the file was removed",
+        Location(where, 1, 1),
+        severity=Severity.INFO,
+    )
+    return raw[len(_BOM) :], [note]
+
+
 def _decode(raw: bytes, where: str) -> tuple[str, list[Issue]]:
-    notes: list[Issue] = []
-    if raw.startswith(_BOM):
-        raw = raw[len(_BOM) :]
-        notes.append(
-            Issue(
-                "IMP006",
-                "byte order mark (BOM) at the start of the file was removed",
-                Location(where, 1, 1),
-                severity=Severity.INFO,
-            )
-        )
+    raw, notes = strip_bom(raw, where)
     try:
         return raw.decode("utf-8"), notes
     except UnicodeDecodeError as exc:
