@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.design.replicates import ReplicateWeights
 from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.design.survey_design import SurveyDesign
 from prisonsurvey.distributions import norm_ppf
@@ -59,9 +60,12 @@ FIELDS = (
 SCALED = ("estimate", "se", "ci_lower", "ci_upper")
 
 
-def stacked_design(stacked: pd.DataFrame, source: str = "stacked") -> SurveyDesign:
-    """The regional design of the stacked file."""
-    return design_from_frame(stacked, SPEC, source)
+def stacked_design(
+    stacked: pd.DataFrame, source: str = "stacked", replicates: ReplicateWeights | None = None
+) -> SurveyDesign:
+    """The regional design of the stacked file, with the combined replicates if given."""
+    design = design_from_frame(stacked, SPEC, source)
+    return design if replicates is None else design.with_replicates(replicates)
 
 
 def _requests(
@@ -186,6 +190,7 @@ def regional_estimates(
     ids: Sequence[str],
     cells: Mapping[tuple[str, str], Cell],
     rules: Rules,
+    replicates: ReplicateWeights | None = None,
 ) -> pd.DataFrame:
     """Every figure of the report as one tidy table (columns :data:`FIELDS`).
 
@@ -195,8 +200,11 @@ def regional_estimates(
         ids: Indicators to estimate.
         cells: Comparability class of every country x indicator.
         rules: Reliability and disclosure rules.
+        replicates: The countries' replicate sets combined over the stacked rows
+            (:func:`~prisonsurvey.region.replicates.combine_replicates`); linearised
+            variances without.
     """
-    design = stacked_design(stacked)
+    design = stacked_design(stacked, replicates=replicates)
     countries = list(dict.fromkeys(stacked[COUNTRY]))
     country_parts = [
         _table(design, stacked, catalogue, ids, (COUNTRY, *extra), "domain", rules)
