@@ -159,17 +159,24 @@ def _average(countries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """The unweighted average of the published country figures, by indicator and domain."""
     usable = countries.loc[countries["estimate"].notna()]
     keys = ["indicator", *DOMAINS]
-    filled = usable.assign(**{d: usable[d].fillna(-1.0) for d in DOMAINS})
+    filled = usable.assign(
+        **{d: usable[d].fillna(-1.0) for d in DOMAINS},
+        _var=np.square(usable["se"].to_numpy(np.float64)),
+        _flagged=(usable["status"] == "flagged").to_numpy(),
+    )
     grouped = filled.groupby(keys, sort=True, dropna=False)
     out = grouped.agg(
         estimate=("estimate", "mean"),
-        var=("se", lambda s: float(np.sum(np.square(s)))),
+        var=("_var", "sum"),
         k=("estimate", "size"),
         n=("n", "sum"),
         unit=("unit", "first"),
-        flagged=("status", lambda s: bool((s == "flagged").any())),
-        areas=("area", lambda s: ", ".join(sorted(s))),
+        flagged=("_flagged", "any"),
     ).reset_index()
+    # the same countries make most groups: join each distinct set of areas once
+    sets = grouped["area"].agg(lambda s: tuple(sorted(s))).reset_index(drop=True)
+    names = {key: ", ".join(key) for key in set(sets)}
+    out["areas"] = sets.map(names).to_numpy()
     out["se"] = np.sqrt(out["var"]) / out["k"]
     z = float(norm_ppf(0.5 + level / 2))
     out["ci_lower"] = out["estimate"] - z * out["se"]
@@ -205,9 +212,12 @@ def regional_estimates(
             variances without.
     """
     design = stacked_design(stacked, replicates=replicates)
-    countries = list(dict.fromkeys(stacked[COUNTRY]))
+    codes, labels = pd.factorize(stacked[COUNTRY], sort=False)
+    countries = [str(c) for c in labels]
+    # countries as a categorical, factorized once for the three country breakdowns
+    by_code = stacked.assign(**{COUNTRY: pd.Categorical.from_codes(codes, countries)})
     country_parts = [
-        _table(design, stacked, catalogue, ids, (COUNTRY, *extra), "domain", rules)
+        _table(design, by_code, catalogue, ids, (COUNTRY, *extra), "domain", rules)
         for extra in ((), *((d,) for d in DOMAINS))
     ]
     by_country = _mark_countries(pd.concat(country_parts, ignore_index=True), cells)
