@@ -173,10 +173,7 @@ def _average(countries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         unit=("unit", "first"),
         flagged=("_flagged", "any"),
     ).reset_index()
-    # the same countries make most groups: join each distinct set of areas once
-    sets = grouped["area"].agg(lambda s: tuple(sorted(s))).reset_index(drop=True)
-    names = {key: ", ".join(key) for key in set(sets)}
-    out["areas"] = sets.map(names).to_numpy()
+    out["areas"] = grouped["area"].agg(lambda s: ", ".join(sorted(s))).to_numpy()
     out["se"] = np.sqrt(out["var"]) / out["k"]
     z = float(norm_ppf(0.5 + level / 2))
     out["ci_lower"] = out["estimate"] - z * out["se"]
@@ -215,7 +212,7 @@ def regional_estimates(
     codes, labels = pd.factorize(stacked[COUNTRY], sort=False)
     countries = [str(c) for c in labels]
     # countries as a categorical, factorized once for the three country breakdowns
-    by_code = stacked.assign(**{COUNTRY: pd.Categorical.from_codes(codes, countries)})
+    by_code = stacked.assign(**{COUNTRY: pd.Categorical.from_codes(codes, pd.Index(countries))})
     country_parts = [
         _table(design, by_code, catalogue, ids, (COUNTRY, *extra), "domain", rules)
         for extra in ((), *((d,) for d in DOMAINS))
