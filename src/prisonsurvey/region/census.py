@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from prisonsurvey.datafile import read_data_file
-from prisonsurvey.estimation.census_catalogue import census_catalogue_table
+from prisonsurvey.estimation.census_catalogue import CENSUS_COLUMNS, census_catalogue_table
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.questionnaire.indicators import (
     INDICATORS_FILE,
@@ -29,6 +29,7 @@ from prisonsurvey.questionnaire.indicators import (
     load_indicators,
 )
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
+from prisonsurvey.region.estimate import REGION
 from prisonsurvey.region.model import RegionConfig, RoundRef
 
 CENSUS_IDS = (
@@ -39,22 +40,8 @@ CENSUS_IDS = (
     "pretrial_rate",
 )
 """The census indicators of the report, in order."""
-CENSUS_FIELDS = (
-    "indicator",
-    "area",
-    "year",
-    "estimate",
-    "numerator",
-    "denominator",
-    "n",
-    "n_missing",
-    "n_estimated",
-    "status",
-    "note",
-    "unit",
-)
+CENSUS_FIELDS = ("indicator", "area", "year", *CENSUS_COLUMNS, "unit")
 """Columns of the census table of the report."""
-REGION = "region"
 NO_CENSUS = "no facility census round"
 NO_POPULATION = "no national population in region.yaml"
 UNREADABLE_CENSUS = "REG009"
