@@ -12,7 +12,9 @@
    into a survey project's store;
 4. the analyst: quality checks, weights with JKn replicates calibrated to census totals,
    indicator tables with standard errors, a codebook with weighted frequencies, and labelled
-   Stata and SPSS files; and the facility census tabulated.
+   Stata and SPSS files; and the facility census tabulated;
+5. the regional programme: Arcadia's round compared with two more fictional countries
+   (``examples/region``) in the regional report (:mod:`prisonsurvey.demo_region`).
 """
 
 from __future__ import annotations
@@ -355,4 +357,13 @@ def run_demo(
     )
     result.steps["census"] = {"tables": str(census_path), "warnings": len(census.issues)}
     say(f"census: {len(census.table)} figures in {census_path}")
+
+    from prisonsurvey.demo_region import run_region
+
+    regional = run_region(example.parent, out, seed)
+    result.steps["regional report"] = regional
+    say(
+        f"regional report: {regional['countries']} compared, {regional['figures']} figures; "
+        f"open {regional['report']}"
+    )
     return result

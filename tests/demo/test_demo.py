@@ -89,3 +89,27 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     frame, _ = pyreadstat.read_sav(str(sav))
     assert "final_weight" in frame.columns and "repw_0001" in frame.columns
     assert frame["final_weight"].sum() > 0
+    # the demo ends with the regional report of Arcadia, Lusitania and Borealia
+    regional = steps["regional report"]
+    assert regional["countries"] == "ARC, LUS, BOR"
+    report = out / "region" / "report"
+    assert Path(regional["report"]) == report / "index.en.html"
+    for lang in ("es", "en", "pt", "fr"):
+        assert (report / f"index.{lang}.html").is_file()
+    cells = pd.read_csv(report / "comparability.csv").set_index(["area", "indicator"])
+    classes = cells["comparability"]
+    assert classes[("LUS", "no_own_bed")] == "comparable_note"  # crosswalk of sleep_place
+    assert "crosswalk" in cells.loc[("LUS", "no_own_bed"), "reasons"]
+    assert classes[("BOR", "in_any_programme")] == "not_collected"  # module 10 not fielded
+    assert classes[("BOR", "in_paid_work")] == "not_collected"
+    assert (classes.loc["ARC"] == "comparable").all()
+    figures = pd.read_csv(report / "estimates.csv")
+    hidden = figures.loc[(figures["area"] == "BOR") & (figures["indicator"] == "in_paid_work")]
+    assert hidden["estimate"].isna().all()
+    census = pd.read_csv(report / "census.csv").set_index(["indicator", "area"])
+    occupancy = census.loc["occupancy", "estimate"]
+    assert occupancy["LUS"] > 150 > occupancy["ARC"] > 100 > occupancy["BOR"]
+    assert census.loc[("occupancy", "region"), "numerator"] == sum(
+        census.loc[("occupancy", c), "numerator"] for c in ("ARC", "LUS", "BOR")
+    )
+    assert "replicate (ARC JKn" in (report / "index.en.html").read_text("utf-8")

@@ -57,10 +57,17 @@ def _without_floor(q: Questionnaire) -> Questionnaire:
     return q.model_copy(update={"id": "cisalpina-inmate", "choice_lists": lists})
 
 
+CENSUS = Path(__file__).parents[2] / "examples" / "country" / "census" / "census_2025.csv"
+"""Arcadia's facility census: AAA's census, and its first 12 facilities LUS's."""
+
+
 @pytest.fixture(scope="session")
 def programme(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("programme")
     base = core()
+    lines = CENSUS.read_text("utf-8").splitlines(keepends=True)
+    (root / "census-aaa.csv").write_text("".join(lines), "utf-8")
+    (root / "census-lus.csv").write_text("".join(lines[:13]), "utf-8")
     write_package(root / "aaa", base, 240, 1, scenario=False)
     write_package(root / "lus", _adapted(root / "lus-adapt", PT_ADAPTATION), 180, 2, scenario=False)
     write_package(root / "bor", _adapted(root / "bor-adapt", EN_ADAPTATION), 150, 3, scenario=False)
@@ -74,7 +81,8 @@ def programme(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "year": 2026,
                 "source": "aaa",
                 "prison_population": 5000,
-                "population": 900000,
+                "population": 4850000,
+                "census": "census-aaa.csv",
             },
             {
                 "country": "LUS",
@@ -83,6 +91,7 @@ def programme(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "source": "lus",
                 "adaptation": "lus-adapt/adaptation.yaml",
                 "prison_population": 3000,
+                "census": "census-lus.csv",
             },
             {
                 "country": "BOR",

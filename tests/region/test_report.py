@@ -13,6 +13,7 @@ from lxml import html
 from typer.testing import CliRunner
 
 from prisonsurvey.cli import app
+from prisonsurvey.region.estimate import FIELDS
 from prisonsurvey.region.run import Region
 from prisonsurvey.region.writers import write_report
 
@@ -93,6 +94,10 @@ def test_report_renders_offline_in_each_language(region: Region, report: Path, l
     assert "Aland <b>&amp;</b>" in dom.text_content()
     methods = dom.xpath("//table[@class='methodology']/tbody/tr")
     assert len(methods) == 4
+    census = dom.xpath("//table[@class='census']/tbody/tr")
+    assert [r.get("data-area") for r in census] == ["AAA", "LUS", "BOR", "CIS", "region"]
+    occupancy = census[-1].xpath("string(td[@data-indicator='occupancy'])")
+    assert float(occupancy.replace(",", "")) > 100
 
 
 def test_country_profile_page(region: Region, report: Path) -> None:
@@ -119,21 +124,14 @@ def test_json_prints_one_record_per_estimate(
     )
     assert result.exit_code == 0, result.output
     records = json.loads(result.output)
-    assert len(records) == len(region.table)
-    keys = {
-        "indicator",
-        "area",
-        "sex",
-        "legal_status",
-        "estimate",
-        "se",
-        "ci_lower",
-        "ci_upper",
-        "n",
-        "status",
-        "comparability",
-    }
-    assert all(keys <= set(r) for r in records)
+    assert len(records) == len(region.table) + len(region.census)
+    assert all(set(FIELDS) <= set(r) for r in records)
+    census = [r for r in records if r["source"] == "census"]
+    assert {r["area"] for r in census} == {"AAA", "LUS", "BOR", "CIS", "region"}
+    occupancy = next(r for r in census if r["area"] == "region" and r["indicator"] == "occupancy")
+    assert occupancy["estimate"] == pytest.approx(
+        100 * occupancy["numerator"] / occupancy["denominator"]
+    )
     pooled = next(
         r
         for r in records

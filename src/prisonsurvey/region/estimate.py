@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.design.replicates import ReplicateWeights
 from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.design.survey_design import SurveyDesign
 from prisonsurvey.distributions import norm_ppf
@@ -59,9 +60,12 @@ FIELDS = (
 SCALED = ("estimate", "se", "ci_lower", "ci_upper")
 
 
-def stacked_design(stacked: pd.DataFrame, source: str = "stacked") -> SurveyDesign:
-    """The regional design of the stacked file."""
-    return design_from_frame(stacked, SPEC, source)
+def stacked_design(
+    stacked: pd.DataFrame, source: str = "stacked", replicates: ReplicateWeights | None = None
+) -> SurveyDesign:
+    """The regional design of the stacked file, with the combined replicates if given."""
+    design = design_from_frame(stacked, SPEC, source)
+    return design if replicates is None else design.with_replicates(replicates)
 
 
 def _requests(
@@ -155,17 +159,21 @@ def _average(countries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """The unweighted average of the published country figures, by indicator and domain."""
     usable = countries.loc[countries["estimate"].notna()]
     keys = ["indicator", *DOMAINS]
-    filled = usable.assign(**{d: usable[d].fillna(-1.0) for d in DOMAINS})
+    filled = usable.assign(
+        **{d: usable[d].fillna(-1.0) for d in DOMAINS},
+        _var=np.square(usable["se"].to_numpy(np.float64)),
+        _flagged=(usable["status"] == "flagged").to_numpy(),
+    )
     grouped = filled.groupby(keys, sort=True, dropna=False)
     out = grouped.agg(
         estimate=("estimate", "mean"),
-        var=("se", lambda s: float(np.sum(np.square(s)))),
+        var=("_var", "sum"),
         k=("estimate", "size"),
         n=("n", "sum"),
         unit=("unit", "first"),
-        flagged=("status", lambda s: bool((s == "flagged").any())),
-        areas=("area", lambda s: ", ".join(sorted(s))),
+        flagged=("_flagged", "any"),
     ).reset_index()
+    out["areas"] = grouped["area"].agg(lambda s: ", ".join(sorted(s))).to_numpy()
     out["se"] = np.sqrt(out["var"]) / out["k"]
     z = float(norm_ppf(0.5 + level / 2))
     out["ci_lower"] = out["estimate"] - z * out["se"]
@@ -186,6 +194,7 @@ def regional_estimates(
     ids: Sequence[str],
     cells: Mapping[tuple[str, str], Cell],
     rules: Rules,
+    replicates: ReplicateWeights | None = None,
 ) -> pd.DataFrame:
     """Every figure of the report as one tidy table (columns :data:`FIELDS`).
 
@@ -195,11 +204,17 @@ def regional_estimates(
         ids: Indicators to estimate.
         cells: Comparability class of every country x indicator.
         rules: Reliability and disclosure rules.
+        replicates: The countries' replicate sets combined over the stacked rows
+            (:func:`~prisonsurvey.region.replicates.combine_replicates`); linearised
+            variances without.
     """
-    design = stacked_design(stacked)
-    countries = list(dict.fromkeys(stacked[COUNTRY]))
+    design = stacked_design(stacked, replicates=replicates)
+    codes, labels = pd.factorize(stacked[COUNTRY], sort=False)
+    countries = [str(c) for c in labels]
+    # countries as a categorical, factorized once for the three country breakdowns
+    by_code = stacked.assign(**{COUNTRY: pd.Categorical.from_codes(codes, pd.Index(countries))})
     country_parts = [
-        _table(design, stacked, catalogue, ids, (COUNTRY, *extra), "domain", rules)
+        _table(design, by_code, catalogue, ids, (COUNTRY, *extra), "domain", rules)
         for extra in ((), *((d,) for d in DOMAINS))
     ]
     by_country = _mark_countries(pd.concat(country_parts, ignore_index=True), cells)

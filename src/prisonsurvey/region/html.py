@@ -225,6 +225,49 @@ def _method_rows(page: _Page) -> list[dict[str, Any]]:
     return out
 
 
+def _census_value(rec: pd.Series | None, page: _Page, column: str = "estimate") -> str:
+    if rec is None:
+        return ""
+    if pd.isna(rec["estimate"]):
+        return page.words.get(str(rec["status"]), str(rec["status"]))
+    digits = 0 if column != "estimate" or rec["unit"] == "count" else 1
+    return _num(rec[column], digits)
+
+
+def _census(page: _Page, only: str | None = None) -> dict[str, Any] | None:
+    """The census table: one row per country and the region, one column per figure."""
+    census = page.region.census
+    if census.empty:
+        return None
+    titles = page.region.census_titles
+    by = {(str(r["area"]), str(r["indicator"])): r for _, r in census.iterrows()}
+    ids = list(dict.fromkeys(census["indicator"]))
+    header = [_text(titles.get(i, {}), page.lang, i) for i in ids]
+    areas = [r.country for r in page.region.config.rounds] + [REGION]
+    rows = []
+    for area in areas:
+        if only is not None and area not in (only, REGION):
+            continue
+        cells = [_census_value(by.get((area, i)), page) for i in ids]
+        occupancy = by.get((area, "occupancy"))
+        rate = next((by[(area, i)] for i in ids if (area, i) in by and "rate" in i), None)
+        year = next((r["year"] for i in ids if (r := by.get((area, i))) is not None), None)
+        notes = [str(by[(area, i)]["note"]) for i in ids if (area, i) in by]
+        rows.append(
+            {
+                "area": area,
+                "kind": page.kind(area),
+                "label": page.names.get(area, area),
+                "year": "" if year is None or pd.isna(year) else str(int(year)),
+                "cells": cells,
+                "places": _census_value(occupancy, page, "denominator"),
+                "population": _census_value(rate, page, "denominator"),
+                "note": "; ".join(dict.fromkeys(n for n in notes if n)),
+            }
+        )
+    return {"ids": ids, "titles": header, "rows": rows}
+
+
 def _languages(langs: tuple[str, ...], name: Any) -> list[tuple[str, str]]:
     return [(lang, name(lang)) for lang in langs]
 
@@ -243,7 +286,9 @@ def render_index(region: Region, lang: str, langs: tuple[str, ...]) -> str:
         languages=_languages(langs, index_name),
         countries=countries,
         indicators=[_indicator(i, page) for i in region.ids],
+        census=_census(page),
         methods=_method_rows(page),
+        variance=region.variance,
     )
 
 
@@ -285,4 +330,5 @@ def render_country(region: Region, code: str, lang: str, langs: tuple[str, ...])
         languages=_languages(langs, lambda lg: country_name(code, lg)),
         rows=rows,
         method=method,
+        census=_census(page, code),
     )

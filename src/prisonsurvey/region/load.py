@@ -5,6 +5,7 @@ Codes:
     REG002  a value is missing or has the wrong type or format
     REG003  a round's source is not a survey project nor a release package
     REG004  a region.yaml already exists where ``region init`` would write one
+    REG009  a round's census file is missing or unreadable
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ MISSING = "REG001"
 SHAPE = "REG002"
 BAD_SOURCE = "REG003"
 EXISTS = "REG004"
+NO_CENSUS_FILE = "REG009"
 
 
 def _shape_issues(err: ValidationError, doc: YamlDocument) -> list[Issue]:
@@ -76,6 +78,15 @@ def load_region(path: Path) -> RegionConfig:
                     doc.locate(("rounds", i, "source")),
                 )
             )
+        if r.census is not None and not (file.parent / r.census).is_file():
+            issues.append(
+                Issue(
+                    NO_CENSUS_FILE,
+                    f"round {r.country}: census file '{r.census}' does not exist; give the "
+                    "facility census file (one row per facility), relative to region.yaml",
+                    doc.locate(("rounds", i, "census")),
+                )
+            )
     if issues:
         raise InputError(issues)
     return config
@@ -97,6 +108,9 @@ core:                      # the regional core instrument every round adapts
   version: 1.0.0
 languages: [es, en, pt, fr]
 indicators: []             # core catalogue indicators to compare; empty means all
+# variance: replicate      # auto (default): replicate SEs when a round carries replicate
+#                          # weights; linearised; replicate (rounds without get JKn replicates;
+#                          # variance: {{method: replicate, make: boot, replicates: 100, seed: 1}})
 # rules: {{flag_min_n: 30, flag_max_cv: 0.3, suppress_min_n: 10, suppress_max_cv: 0.5,
 #          min_count: 3, single_facility: true}}   # reliability and disclosure, as in tabulate
 rounds:
@@ -111,6 +125,7 @@ rounds:
     # adaptation: adaptation.yaml   # release packages: the adaptation that was fielded
     # fieldwork: {{start: 2026-03-02, end: 2026-05-29}}
     # response_rate: 0.91
+    # census: census_2025.csv  # facility census: occupancy, pretrial share, rates per 100,000
     # comparability:         # your judgement over the class derived from the adaptation
     #   no_own_bed: {{class: comparable_note, reason: bunks counted as beds}}
 """

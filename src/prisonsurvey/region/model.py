@@ -11,6 +11,8 @@ A regional programme folder holds ``region.yaml``::
     languages: [es, en, pt, fr]         # languages of the report
     indicators: []                      # core catalogue indicators to compare (empty: all)
     rules: {flag_min_n: 30, suppress_min_n: 10, min_count: 3}   # as in tabulate
+    variance: replicate                 # or linearised; auto (default): replicate when a
+                                        # round carries replicate weights
     rounds:
       - country: ARC                    # ISO-like code, 2-3 capital letters
         name: {es: Arcadia, en: Arcadia}
@@ -21,6 +23,7 @@ A regional programme folder holds ``region.yaml``::
         adaptation: adaptation.yaml     # release packages only: the adaptation fielded
         fieldwork: {start: 2026-03-02, end: 2026-05-29}
         response_rate: 0.91
+        census: census_2025.csv         # the facility census round (one row per facility)
         comparability:                  # an analyst's judgement over the derived class
           no_own_bed: {class: comparable_note, reason: ...}
 """
@@ -28,6 +31,7 @@ A regional programme folder holds ``region.yaml``::
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -69,11 +73,42 @@ class CoreRef(_Frozen):
 
     instrument: str = "regional-inmate"
     version: str = "1.0.0"
+    census: str = "facility-census@1.0.0"
+    """The facility census instrument the rounds' census files follow."""
 
     @property
     def spec(self) -> str:
         """``instrument@version``."""
         return f"{self.instrument}@{self.version}"
+
+
+class VarianceMethod(StrEnum):
+    """How the standard errors of the report are computed."""
+
+    AUTO = "auto"
+    """Replicates when a round carries replicate weights, linearisation otherwise."""
+    LINEARISED = "linearised"
+    REPLICATE = "replicate"
+
+
+class Variance(_Frozen):
+    """The ``variance:`` section (or just its method, ``variance: replicate``).
+
+    With replicates, each round keeps its own replicate set (its replicate weights, or
+    replicates made for it with ``make``) and the regional design combines them block by block.
+    """
+
+    method: VarianceMethod = VarianceMethod.AUTO
+    make: Literal["jkn", "jk1", "boot"] = "jkn"
+    """Replicates made for a round that carries none: JKn, JK1 or Rao-Wu bootstrap."""
+    replicates: int = Field(default=50, ge=2, le=5000)
+    """Bootstrap replicates made per round."""
+    seed: int = 2026
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"method": value} if isinstance(value, str) else value
 
 
 class Fieldwork(_Frozen):
@@ -102,6 +137,8 @@ class RoundRef(_Frozen):
     adaptation: str | None = None
     fieldwork: Fieldwork = Field(default_factory=Fieldwork)
     response_rate: float | None = Field(default=None, ge=0, le=1)
+    census: str | None = None
+    """The round's facility census file (CSV, Parquet, ...), relative to region.yaml."""
     comparability: dict[str, Judgement] = Field(default_factory=dict)
 
     def label(self, lang: str) -> str:
@@ -117,6 +154,7 @@ class RegionConfig(_Frozen):
     languages: tuple[str, ...] = LANGUAGES
     indicators: tuple[str, ...] = ()
     rules: RulesSection = Field(default_factory=RulesSection)
+    variance: Variance = Field(default_factory=Variance)
     rounds: tuple[RoundRef, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ lineage when the round's core version differs).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pandas as pd
 
 from prisonsurvey.adaptation import ComparabilitySummary, load_adapted
 from prisonsurvey.datafile import read_data_file
+from prisonsurvey.design.spec import DesignSpec, replicate_columns
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.project import Project
 from prisonsurvey.questionnaire.model import Questionnaire
@@ -34,6 +36,8 @@ NO_DATA = "REG006"
 """A round holds no weighted responses."""
 
 WEIGHT, STRATUM, PSU = "_weight", "_stratum", "_psu"
+REPLICATE = "_rep_"
+"""Prefix of a round's replicate weight columns, numbered from 1 in the round's order."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +54,8 @@ class Round:
         summary: The comparability summary of its adaptation, when known.
         changes: Every change from the regional core to the fielded questionnaire.
         base_version: The core version the adaptation was built on.
+        replicates: How its replicate weights (columns ``_rep_1``, ``_rep_2``, ...) are read,
+            when it carries any: ``type`` and optionally ``mse``, ``scale``, ``rscales``.
     """
 
     ref: RoundRef
@@ -60,16 +66,24 @@ class Round:
     summary: ComparabilitySummary | None
     changes: tuple[Change, ...]
     base_version: str
+    replicates: dict[str, Any] | None = None
 
 
 def _normalise(
-    data: pd.DataFrame, weight: str, strata: str | None, psu: str | None, where: str
+    data: pd.DataFrame,
+    weight: str,
+    strata: str | None,
+    psu: str | None,
+    where: str,
+    replicates: Sequence[str] = (),
 ) -> pd.DataFrame:
     if weight not in data.columns:
         raise InputError(
             Issue(NO_DESIGN, f"weight column '{weight}' is not in the data", Location(where))
         )
     out = data.copy()
+    for k, name in enumerate(replicates, start=1):
+        out[f"{REPLICATE}{k}"] = pd.to_numeric(out[name], errors="coerce")
     out[WEIGHT] = pd.to_numeric(out[weight], errors="coerce")
     out = out.loc[out[WEIGHT].notna() & (out[WEIGHT] > 0)].reset_index(drop=True)
     out[STRATUM] = out[strata].astype(str) if strata and strata in out else "1"
@@ -104,14 +118,23 @@ def _project_round(
         responses = store.responses(q.id)
     weights = read_data_file(project.root / section.weights)
     d = section.design
-    cols = [c for c in dict.fromkeys([section.key, d.weight, d.strata, d.psu]) if c]
+    spec = DesignSpec(weight=d.weight, repweights=d.repweights, reptype=d.reptype)
+    reps = replicate_columns(spec, list(weights.columns))
+    cols = [c for c in dict.fromkeys([section.key, d.weight, d.strata, d.psu, *reps]) if c]
     cols = [c for c in cols if c in weights.columns]
     data = responses.drop(columns=[c for c in cols[1:] if c in responses.columns]).merge(
         weights[cols].drop_duplicates(section.key), on=section.key, how="inner"
     )
-    design = {"weight": d.weight, "strata": d.strata, "psu": d.psu, "replicates": d.reptype}
+    design: dict[str, Any] = {
+        "weight": d.weight,
+        "strata": d.strata,
+        "psu": d.psu,
+        "replicates": d.reptype if reps else None,
+    }
+    if reps:
+        design["replicate_spec"] = {"type": d.reptype, "mse": d.mse, "fay_rho": d.fay_rho}
     adaptation = project.root / project.config.adaptation if project.config.adaptation else None
-    return q, _normalise(data, d.weight, d.strata, d.psu, where), design, adaptation
+    return q, _normalise(data, d.weight, d.strata, d.psu, where, reps), design, adaptation
 
 
 def _release_round(
@@ -145,13 +168,20 @@ def _release_round(
     data = read_data_file(data_file)
     psu = "design_psu" if "design_psu" in data else design.get("psu")
     adaptation = base / ref.adaptation if ref.adaptation else None
-    info = {
+    given = design.get("replicates") or {}
+    reps = [c for c in given.get("columns", ()) if c in data.columns]
+    info: dict[str, Any] = {
         "weight": design["weight"],
         "strata": design.get("strata"),
         "psu": psu,
-        "replicates": (design.get("replicates") or {}).get("type"),
+        "replicates": given.get("type") if reps else None,
     }
-    return q, _normalise(data, design["weight"], design.get("strata"), psu, where), info, adaptation
+    if reps:
+        info["replicate_spec"] = {
+            k: given[k] for k in ("type", "mse", "scale", "rscales", "fay_rho") if k in given
+        }
+    normalised = _normalise(data, design["weight"], design.get("strata"), psu, where, reps)
+    return q, normalised, info, adaptation
 
 
 def load_round(ref: RoundRef, base: Path, core: Questionnaire) -> Round:
@@ -184,6 +214,7 @@ def load_round(ref: RoundRef, base: Path, core: Questionnaire) -> Round:
     if base_core.version != core.version:
         data = carry_forward(data, [base_core, core])
     changes = tuple(diff_questionnaires(core, q).changes)
+    replicates = design.pop("replicate_spec", None)
     design = {
         **design,
         "strata_count": int(data[STRATUM].nunique()),
@@ -191,4 +222,4 @@ def load_round(ref: RoundRef, base: Path, core: Questionnaire) -> Round:
         "respondents": len(data),
         "weighted": float(np.sum(data[WEIGHT])),
     }
-    return Round(ref, kind, q, data, design, summary, changes, base_core.version)
+    return Round(ref, kind, q, data, design, summary, changes, base_core.version, replicates)

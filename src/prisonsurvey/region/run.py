@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,17 @@ from prisonsurvey.questionnaire.indicators import (
 )
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 from prisonsurvey.questionnaire.model import Questionnaire
+from prisonsurvey.region.census import CENSUS_FIELDS, CENSUS_IDS, census_catalogue, census_table
 from prisonsurvey.region.comparability import Cell, classify_all
 from prisonsurvey.region.estimate import FIELDS, regional_estimates
 from prisonsurvey.region.load import FILENAME, load_region
 from prisonsurvey.region.model import LANGUAGES, RegionConfig
+from prisonsurvey.region.replicates import (
+    combine_replicates,
+    describe,
+    round_replicates,
+    uses_replicates,
+)
 from prisonsurvey.region.rounds import Round, load_round
 from prisonsurvey.region.stack import stack_rounds
 
@@ -50,7 +57,12 @@ class Region:
         rounds: The loaded rounds, in ``region.yaml`` order.
         cells: The comparability class of every ``(country, indicator)``.
         stacked: The stacked harmonised file.
-        table: Every figure (columns :data:`~prisonsurvey.region.estimate.FIELDS`).
+        table: Every survey figure (columns :data:`~prisonsurvey.region.estimate.FIELDS`).
+        census: Every census figure, by country and for the region (columns
+            :data:`~prisonsurvey.region.census.CENSUS_FIELDS`; empty without census rounds).
+        variance: ``linearised``, or the replicate sets combined (``replicate (ARC JKn 24,
+            ...)``).
+        census_titles: Title of every census indicator, by language.
     """
 
     root: Path
@@ -62,27 +74,52 @@ class Region:
     cells: dict[tuple[str, str], Cell]
     stacked: pd.DataFrame
     table: pd.DataFrame
+    census: pd.DataFrame
+    variance: str = "linearised"
+    census_titles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, Any]]:
-        """One JSON-ready record per estimate (missing values are ``None``)."""
-        out: list[dict[str, Any]] = []
-        for row in self.table.itertuples(index=False):
-            rec: dict[str, Any] = {}
-            for name, value in zip(FIELDS, row, strict=True):
-                if isinstance(value, float) and math.isnan(value):
-                    rec[name] = None
-                elif name in ("sex", "legal_status", "n"):
-                    rec[name] = int(value)
-                elif isinstance(value, float):
-                    rec[name] = float(value)
-                else:
-                    rec[name] = value
-            out.append(rec)
+        """One JSON-ready record per estimate (missing values are ``None``).
+
+        Survey figures first (``source: survey``), then the census figures (``source:
+        census``, with their ``numerator``, ``denominator`` and reference ``year``; exact, so
+        without standard error).
+        """
+        out = [
+            {**_record(FIELDS, row), "source": "survey"}
+            for row in self.table.itertuples(index=False)
+        ]
+        for row in self.census.itertuples(index=False):
+            rec = _record(CENSUS_FIELDS, row)
+            shown = rec["estimate"] is not None
+            out.append(
+                {
+                    **{name: None for name in FIELDS},
+                    **rec,
+                    "comparability": "comparable" if shown else "not_collected",
+                    "reasons": "" if shown else rec["note"],
+                    "source": "census",
+                }
+            )
         return out
 
     def methodology(self) -> list[dict[str, Any]]:
         """The methodology annex: one entry per round, drawn from the round itself."""
         return [_method(r) for r in self.rounds]
+
+
+def _record(fields: Sequence[str], row: Sequence[object]) -> dict[str, Any]:
+    rec: dict[str, Any] = {}
+    for name, value in zip(fields, row, strict=True):
+        if isinstance(value, float) and math.isnan(value):
+            rec[name] = None
+        elif name in ("sex", "legal_status", "n", "n_missing", "n_estimated", "year"):
+            rec[name] = int(value)  # type: ignore[call-overload]
+        elif isinstance(value, float):
+            rec[name] = float(value)
+        else:
+            rec[name] = value
+    return rec
 
 
 def _dates(data: pd.DataFrame, start: str, end: str) -> tuple[str, str]:
@@ -113,6 +150,7 @@ def _method(rnd: Round) -> dict[str, Any]:
         "languages": list(rnd.questionnaire.languages),
         "design": dict(rnd.design),
         "prison_population": ref.prison_population,
+        "census": ref.census,
         "population": ref.population,
         "response_rate": ref.response_rate,
         "fieldwork_start": start,
@@ -147,9 +185,29 @@ def build_region(root: Path) -> Region:
     )
     rounds = tuple(load_round(r, root, core) for r in config.rounds)
     cells = classify_all(catalogue, list(ids), core, list(rounds))
-    stacked = stack_rounds(rounds, catalogue, ids, cells)
-    table = regional_estimates(stacked, catalogue, ids, cells, Rules(**config.rules.model_dump()))
-    return Region(root, config, core, catalogue, ids, rounds, cells, stacked, table)
+    titles: dict[str, dict[str, str]] = {}
+    census_cat = census_catalogue(config) if any(r.census for r in config.rounds) else None
+    if census_cat is not None:
+        titles = {i: dict(census_cat.get(i).title) for i in CENSUS_IDS}
+    census = census_table(config, root, census_cat)
+    stacked = stack_rounds(rounds, catalogue, ids, cells, _census_populations(census))
+    replicates = None
+    variance = "linearised"
+    if uses_replicates(rounds, config.variance):
+        sets = [round_replicates(r, config.variance) for r in rounds]
+        replicates = combine_replicates(sets)
+        variance = f"replicate ({describe(rounds, sets)})"
+    rules = Rules(**config.rules.model_dump())
+    table = regional_estimates(stacked, catalogue, ids, cells, rules, replicates)
+    return Region(
+        root, config, core, catalogue, ids, rounds, cells, stacked, table, census, variance, titles
+    )
+
+
+def _census_populations(census: pd.DataFrame) -> dict[str, float]:
+    """People held by country from the census, for rounds that do not state it."""
+    held = census.loc[(census["indicator"] == "prison_population") & census["estimate"].notna()]
+    return {str(a): float(v) for a, v in zip(held["area"], held["estimate"], strict=True)}
 
 
 def _languages(config: RegionConfig, lang: Sequence[str]) -> tuple[str, ...]:

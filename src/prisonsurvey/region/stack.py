@@ -2,10 +2,11 @@
 
 Strata are country x stratum and PSUs country x facility, so every country's design is kept
 whole inside the regional one; each country's weights are scaled to sum to its prison
-population (when ``region.yaml`` gives it), so the pooled figure describes the region's people
-in prison. Each indicator is one column (its numerator, empty outside its universe) and, for
-ratios and rates, a ``{id}__den`` column; a cell that is not comparable or not collected is
-empty for all of the country's rows, so it never enters a country or regional figure.
+population (``prison_population`` in ``region.yaml``, else the people held its facility census
+counts), so the pooled figure describes the region's people in prison. Each indicator is one
+column (its numerator, empty outside its universe) and, for ratios and rates, a ``{id}__den``
+column; a cell that is not comparable or not collected is empty for all of the country's rows,
+so it never enters a country or regional figure.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def stack_rounds(
     catalogue: IndicatorCatalogue,
     ids: Sequence[str],
     cells: Mapping[tuple[str, str], Cell],
+    held: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """One row per respondent of every round: design columns, domains and indicator columns.
 
@@ -101,6 +103,8 @@ def stack_rounds(
         catalogue: The core catalogue, loaded against the core questionnaire.
         ids: Indicators to carry.
         cells: The comparability class of every country x indicator.
+        held: People held by country (from its facility census), the weights' target when
+            its round states no ``prison_population``.
 
     Raises:
         InputError: An indicator of a comparable cell cannot be computed from the round.
@@ -111,6 +115,8 @@ def stack_rounds(
         code = rnd.ref.country
         weight = data[WEIGHT].to_numpy(np.float64)
         target = rnd.ref.prison_population
+        if target is None and held is not None:
+            target = held.get(code)
         if target is not None:
             weight = weight * (target / weight.sum())
         frame: dict[str, object] = {

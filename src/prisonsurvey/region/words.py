@@ -4,6 +4,18 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     "es": {
+        "census": "Indicadores del censo de establecimientos",
+        "census_text": (
+            "Cifras exactas del censo de establecimientos de cada país (sin varianza de "
+            "muestreo); la cifra regional suma numeradores y denominadores de los países con "
+            "censo."
+        ),
+        "year": "Año",
+        "places": "Plazas oficiales",
+        "people_held": "Personas alojadas",
+        "national_population": "Población nacional",
+        "census_note": "Nota",
+        "variance": "Varianza",
         "report": "Informe regional",
         "indicators": "Indicadores",
         "countries": "Países",
@@ -58,6 +70,17 @@ WORDS: dict[str, dict[str, str]] = {
         "languages": "Idiomas",
     },
     "en": {
+        "census": "Facility census indicators",
+        "census_text": (
+            "Exact figures of each country's facility census (no sampling variance); the "
+            "regional figure sums the numerators and denominators of the countries with a census."
+        ),
+        "year": "Year",
+        "places": "Official places",
+        "people_held": "People held",
+        "national_population": "National population",
+        "census_note": "Note",
+        "variance": "Variance",
         "report": "Regional report",
         "indicators": "Indicators",
         "countries": "Countries",
@@ -111,6 +134,17 @@ WORDS: dict[str, dict[str, str]] = {
         "languages": "Languages",
     },
     "pt": {
+        "census": "Indicadores do censo de estabelecimentos",
+        "census_text": (
+            "Cifras exatas do censo de estabelecimentos de cada país (sem variância amostral); a "
+            "cifra regional soma numeradores e denominadores dos países com censo."
+        ),
+        "year": "Ano",
+        "places": "Vagas oficiais",
+        "people_held": "Pessoas alojadas",
+        "national_population": "População nacional",
+        "census_note": "Nota",
+        "variance": "Variância",
         "report": "Relatório regional",
         "indicators": "Indicadores",
         "countries": "Países",
@@ -164,6 +198,18 @@ WORDS: dict[str, dict[str, str]] = {
         "languages": "Idiomas",
     },
     "fr": {
+        "census": "Indicateurs du recensement des établissements",
+        "census_text": (
+            "Chiffres exacts du recensement des établissements de chaque pays (sans variance "
+            "d'échantillonnage) ; le chiffre régional additionne les numérateurs et "
+            "dénominateurs des pays recensés."
+        ),
+        "year": "Année",
+        "places": "Places officielles",
+        "people_held": "Personnes détenues",
+        "national_population": "Population nationale",
+        "census_note": "Note",
+        "variance": "Variance",
         "report": "Rapport régional",
         "indicators": "Indicateurs",
         "countries": "Pays",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from prisonsurvey.region.census import CENSUS_FIELDS
 from prisonsurvey.region.estimate import FIELDS
 from prisonsurvey.region.html import country_name, index_name, render_country, render_index
 from prisonsurvey.xlsx import write_workbook
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from prisonsurvey.region.run import Region
 
 ESTIMATES_CSV = "estimates.csv"
+CENSUS_CSV = "census.csv"
 COMPARABILITY_CSV = "comparability.csv"
 STACKED_CSV = "stacked.csv"
 WORKBOOK = "regional_report.xlsx"
@@ -59,6 +61,9 @@ def write_report(region: Region, out: Path, langs: tuple[str, ...]) -> list[Path
     table.to_csv(out / ESTIMATES_CSV, index=False, float_format="%.12g", lineterminator="\n")
     cells = comparability_frame(region)
     cells.to_csv(out / COMPARABILITY_CSV, index=False, lineterminator="\n")
+    census = region.census[list(CENSUS_FIELDS)]
+    if not census.empty:
+        census.to_csv(out / CENSUS_CSV, index=False, float_format="%.12g", lineterminator="\n")
     region.stacked.to_csv(out / STACKED_CSV, index=False, float_format="%.17g", lineterminator="\n")
     methods = region.methodology()
     method_header = [
@@ -72,6 +77,7 @@ def write_report(region: Region, out: Path, langs: tuple[str, ...]) -> list[Path
         "psus",
         "prison_population",
         "response_rate",
+        "variance",
         "fieldwork_start",
         "fieldwork_end",
     ]
@@ -87,6 +93,7 @@ def write_report(region: Region, out: Path, langs: tuple[str, ...]) -> list[Path
             "psus": str(m["design"]["psu_count"]),
             "prison_population": _cell(m["prison_population"]),
             "response_rate": _cell(m["response_rate"]),
+            "variance": region.variance,
             "fieldwork_start": m["fieldwork_start"],
             "fieldwork_end": m["fieldwork_end"],
         }
@@ -106,7 +113,23 @@ def write_report(region: Region, out: Path, langs: tuple[str, ...]) -> list[Path
                 [{str(k): _cell(v) for k, v in row.items()} for row in cells.to_dict("records")],
             ),
             ("methodology", method_header, method_rows),
-        ],
+        ]
+        + (
+            [
+                (
+                    "census",
+                    list(CENSUS_FIELDS),
+                    [
+                        {str(k): _cell(v) for k, v in row.items()}
+                        for row in census.to_dict("records")
+                    ],
+                )
+            ]
+            if not census.empty
+            else []
+        ),
     )
     files += [out / ESTIMATES_CSV, out / COMPARABILITY_CSV, out / STACKED_CSV, out / WORKBOOK]
+    if not census.empty:
+        files.append(out / CENSUS_CSV)
     return files

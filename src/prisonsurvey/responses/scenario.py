@@ -179,6 +179,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     for key in ("questions", "factors", "fieldwork"):
         if isinstance(base.get(key), dict) and isinstance(over.get(key), dict):
             out[key] = {**base[key], **over[key]}
+    if isinstance(out.get("questions"), dict):
+        # `name: null` drops the extended file's entry (a question the country derives)
+        out["questions"] = {k: v for k, v in out["questions"].items() if v is not None}
     for key, value in over.items():
         if key not in ("questions", "factors", "fieldwork", "sources", "extends"):
             out[key] = value
