@@ -176,6 +176,55 @@ def _stats(values: pd.Series, weights: pd.Series | None) -> Stats:
     )
 
 
+def frequencies(
+    variable: Variable, df: pd.DataFrame, weights: pd.Series | None
+) -> tuple[dict[int, int], dict[int, float]]:
+    """Counts (and weighted counts) of each category of ``variable`` in ``df``."""
+    if variable.indicator_columns:
+        return _multi_counts(df, variable.indicator_columns, weights)
+    if variable.categories:
+        return _weighted_counts(df[variable.name], weights)
+    return {}, {}
+
+
+def has_stats(variable: Variable) -> bool:
+    """Whether the codebook shows summary statistics of ``variable`` (numbers, no categories)."""
+    return variable.type in (t.value for t in _NUMERIC) and not variable.categories
+
+
+def with_figures(
+    variable: Variable,
+    counts: dict[int, int],
+    weighted: dict[int, float] | None,
+    stats: Stats | None,
+    missing: dict[str, int],
+) -> Variable:
+    """``variable`` with its category counts, statistics and missing counts by kind."""
+    categories = tuple(
+        replace(
+            c,
+            n=counts.get(c.code, 0),
+            weighted=weighted.get(c.code) if weighted is not None else None,
+        )
+        for c in variable.categories
+    )
+    return replace(
+        variable, categories=categories, stats=stats, missing=dict(sorted(missing.items()))
+    )
+
+
+def missing_counts(kinds: pd.DataFrame | None, name: str) -> dict[str, int]:
+    """How many answers of ``name`` are missing, by kind."""
+    if kinds is None or name not in kinds.columns:
+        return {}
+    return {str(k): int(v) for k, v in kinds[name].dropna().value_counts().items()}
+
+
+def stats_of(values: pd.Series, weights: pd.Series | None) -> Stats:
+    """Summary statistics of a numeric column (weighted mean with weights)."""
+    return _stats(values, weights)
+
+
 def _with_data(
     variable: Variable,
     df: pd.DataFrame,
@@ -184,29 +233,14 @@ def _with_data(
 ) -> Variable:
     if variable.name not in df.columns:
         return variable
-    column = df[variable.name]
-    if variable.indicator_columns:
-        counts, weighted = _multi_counts(df, variable.indicator_columns, weights)
-    elif variable.categories:
-        counts, weighted = _weighted_counts(column, weights)
-    else:
-        counts, weighted = {}, {}
-    categories = tuple(
-        replace(
-            c,
-            n=counts.get(c.code, 0),
-            weighted=weighted.get(c.code) if weights is not None else None,
-        )
-        for c in variable.categories
-    )
-    stats = None
-    if variable.type in (t.value for t in _NUMERIC) and not variable.categories:
-        stats = _stats(column, weights)
-    missing: dict[str, int] = {}
-    if kinds is not None and variable.name in kinds.columns:
-        missing = {str(k): int(v) for k, v in kinds[variable.name].dropna().value_counts().items()}
-    return replace(
-        variable, categories=categories, stats=stats, missing=dict(sorted(missing.items()))
+    counts, weighted = frequencies(variable, df, weights)
+    stats = _stats(df[variable.name], weights) if has_stats(variable) else None
+    return with_figures(
+        variable,
+        counts,
+        weighted if weights is not None else None,
+        stats,
+        missing_counts(kinds, variable.name),
     )
 
 

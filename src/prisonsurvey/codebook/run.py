@@ -81,18 +81,39 @@ def _check_lang(q: Questionnaire, lang: str | None) -> None:
         )
 
 
-def _project_inputs(project_dir: Path) -> tuple[Questionnaire, pd.DataFrame]:
+def _weight_missing(weight: str, columns: list[str], source: str) -> InputError:
+    return InputError(
+        Issue(
+            NO_WEIGHT_COLUMN,
+            f"weight column '{weight}' is not in the data; its columns include "
+            f"{', '.join(map(str, columns[:8]))}",
+            Location(source, column=weight),
+        )
+    )
+
+
+def _project_codebook(request: CodebookRequest, progress: Progress | None) -> Codebook:
+    """The codebook of a project, its frequencies read from the store chunk by chunk."""
+    from prisonsurvey.codebook.chunked import store_codebook
     from prisonsurvey.project import Project
     from prisonsurvey.responses import Store
 
-    project = Project.open(project_dir)
+    assert request.project is not None
+    project = Project.open(request.project)
     q = project.questionnaire
     with Store.open(project, read_only=True) as store:
-        return q, store.responses(q.id)
+        _check_lang(q, request.lang)
+        columns = store.columns(q.id)
+        if request.weight is not None and request.weight not in columns:
+            raise _weight_missing(request.weight, columns, "data")
+        return store_codebook(q, store, request.lang, request.weight, progress)
 
 
 def make_codebook(request: CodebookRequest, progress: Progress | None = None) -> Codebook:
     """Build the codebook a request asks for.
+
+    With a project (and no data file) the frequencies come from its store, read in chunks
+    (see :mod:`prisonsurvey.codebook.chunked`).
 
     Args:
         request: What to describe.
@@ -103,7 +124,11 @@ def make_codebook(request: CodebookRequest, progress: Progress | None = None) ->
     """
     data: pd.DataFrame | None = None
     if request.project is not None:
-        q, data = _project_inputs(request.project)
+        if request.data is None:
+            return _project_codebook(request, progress)
+        from prisonsurvey.project import Project
+
+        q = Project.open(request.project).questionnaire
     elif request.questionnaire is not None:
         q = load_any_questionnaire(request.questionnaire)
     else:
@@ -116,13 +141,8 @@ def make_codebook(request: CodebookRequest, progress: Progress | None = None) ->
     weights = None
     if data is not None and request.weight is not None:
         if request.weight not in data.columns:
-            raise InputError(
-                Issue(
-                    NO_WEIGHT_COLUMN,
-                    f"weight column '{request.weight}' is not in the data; its columns include "
-                    f"{', '.join(map(str, list(data.columns)[:8]))}",
-                    Location(str(request.data or "data"), column=request.weight),
-                )
+            raise _weight_missing(
+                request.weight, list(map(str, data.columns)), str(request.data or "data")
             )
         weights = pd.to_numeric(data[request.weight], errors="coerce")
     return build_codebook(

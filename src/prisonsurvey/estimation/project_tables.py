@@ -11,7 +11,10 @@
       rules: {flag_min_n: 30, flag_max_cv: 0.3, suppress_min_n: 10, suppress_max_cv: 0.5,
               min_count: 3, single_facility: true}
 
-The current (not rejected) responses of the store are joined to the weights by ``_key``. The
+The current (not rejected) responses of the store are joined to the weights by ``_key``; only
+the columns the chosen indicators' expressions read, the domains, the key and ``_version`` are
+read from the store (see :func:`indicator_columns`), so memory does not grow with the width of
+the questionnaire. The
 indicators are those asked for, else the ``indicators:`` list of ``survey.yaml``, else all. When
 the data hold several questionnaire versions, indicators whose definition changed in between
 are reported as warnings (see :func:`prisonsurvey.versions.indicators.indicator_comparability`).
@@ -19,6 +22,7 @@ are reported as warnings (see :func:`prisonsurvey.versions.indicators.indicator_
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +37,10 @@ from prisonsurvey.estimation.rules import Rules
 from prisonsurvey.estimation.tabulate import TabulateRequest, Tabulation
 from prisonsurvey.estimation.writers import TableMeta, write_tables
 from prisonsurvey.project import Project
+from prisonsurvey.questionnaire.expressions import parse, references
 from prisonsurvey.questionnaire.find import find_instrument
 from prisonsurvey.questionnaire.indicators import INDICATORS_FILE, load_indicators
+from prisonsurvey.questionnaire.indicators.model import IndicatorCatalogue
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 from prisonsurvey.questionnaire.model import Questionnaire
 from prisonsurvey.responses import Store
@@ -135,6 +141,27 @@ def _labelled_domains(
     return out
 
 
+def indicator_columns(catalogue: IndicatorCatalogue, ids: Sequence[str]) -> set[str]:
+    """The columns the expressions of the indicators ``ids`` (all when empty) read.
+
+    Unknown ids are skipped here: :func:`~prisonsurvey.estimation.catalogue.catalogue_table`
+    reports them.
+    """
+    known = set(catalogue.ids())
+    out: set[str] = set()
+    for ind_id in ids or catalogue.ids():
+        if ind_id not in known:
+            continue
+        resolved = catalogue.get(ind_id).resolved
+        if resolved is None:
+            continue
+        for role in ("universe", "variable", "numerator", "denominator", "estimated"):
+            source = getattr(resolved, role, None)
+            if source is not None:
+                out |= references(parse(source))
+    return out
+
+
 def tabulate_project(
     project_dir: Path,
     by: tuple[str, ...] | None = None,
@@ -152,11 +179,17 @@ def tabulate_project(
     project = Project.open(project_dir)
     section = _section(project)
     q = project.questionnaire
-    with Store.open(project, read_only=True) as store:
-        responses = store.responses(q.id)
-    weights_path = project.root / section.weights
-    weights = read_data_file(weights_path)
     wanted_by = by if by is not None else section.by
+    chosen = indicator_ids or project.config.indicators
+    with Store.open(project, read_only=True) as store:
+        weights_path = project.root / section.weights
+        weights = read_data_file(weights_path)
+        ref = project.config.instrument
+        catalogue_ref = section.catalogue or f"{ref.id}@{ref.version}"
+        folder = find_instrument(catalogue_ref)
+        catalogue = load_indicators(folder / INDICATORS_FILE, load_questionnaire_or_raise(folder))
+        needed = {section.key, "_version", *wanted_by, *indicator_columns(catalogue, chosen)}
+        responses = store.responses(q.id, columns=sorted(needed))
     design_cols = [
         c
         for c in weights.columns
@@ -180,16 +213,11 @@ def tabulate_project(
         )
     spec = DesignSpec(**section.design.model_dump())
     design = design_from_frame(data, spec, str(weights_path))
-    ref = project.config.instrument
-    catalogue_ref = section.catalogue or f"{ref.id}@{ref.version}"
-    folder = find_instrument(catalogue_ref)
-    catalogue = load_indicators(folder / INDICATORS_FILE, load_questionnaire_or_raise(folder))
     request = TabulateRequest(
         variables=(),
         by=wanted_by,
         rules=Rules(**section.rules.model_dump()),
     )
-    chosen = indicator_ids or project.config.indicators
     result = catalogue_table(design, data, catalogue, request, chosen, str(weights_path))
     present = set(data["_version"].dropna().astype(str)) if "_version" in data else set()
     versions = {

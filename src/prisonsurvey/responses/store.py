@@ -19,6 +19,14 @@ Reading::
         kids = store.responses("regional-inmate", "children")    # a repeat, linked by _parent_key
         store.quarantine(); store.import_log(); store.raw_rows()
 
+Out of core, for stores larger than memory::
+
+    store.responses("regional-inmate", columns=["_key", "sex", "age"])   # only these columns
+    for chunk in store.response_chunks("regional-inmate", rows=100_000):  # same types as whole
+        ...
+    store.count("regional-inmate"); store.null_counts("regional-inmate")  # counted by DuckDB
+    store.value_counts("regional-inmate", "sex")                          # a GROUP BY
+
 ``responses`` leaves out rejected submissions (Central review state ``rejected``, KoBo
 "not approved") unless ``include_rejected=True``; their repeat rows too.
 """
@@ -26,6 +34,7 @@ Reading::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -39,6 +48,19 @@ if TYPE_CHECKING:
     from prisonsurvey.project import Project
 
 HIDDEN_COLUMNS = ("_sub_hash", "_current", "_import_id")
+CHUNK_ROWS = 100_000
+"""Rows per chunk of :meth:`Store.response_chunks` unless told otherwise."""
+_NULLABLE = {
+    "TINYINT": "Int8",
+    "SMALLINT": "Int16",
+    "INTEGER": "Int32",
+    "BIGINT": "Int64",
+    "UTINYINT": "UInt8",
+    "USMALLINT": "UInt16",
+    "UINTEGER": "UInt32",
+    "UBIGINT": "UInt64",
+    "BOOLEAN": "boolean",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS raw_rows (
@@ -133,27 +155,19 @@ class Store:
                 df[col] = df[col].astype("str")
         return df
 
-    def responses(
-        self, instrument_id: str, repeat: str | None = None, include_rejected: bool = False
-    ) -> pd.DataFrame:
-        """Typed responses of the current version of each submission.
-
-        Args:
-            instrument_id: The questionnaire id.
-            repeat: ``None`` for the root table (one row per submission) or a repeat name.
-            include_rejected: Keep submissions whose review state is ``rejected``.
-
-        Returns:
-            One row per submission (or repeat entry) in import order, with the system columns
-            (``_key``, ``_parent_key`` for repeats, ``_root_key``, ``_version``,
-            ``_submitted_at``, ``_review_state``, ``_edits``, ``_source_file``,
-            ``_source_row``...), metadata (``start``, ``end``...) and one column per question.
-            Empty when nothing was imported.
-        """
+    def _selection(
+        self,
+        instrument_id: str,
+        repeat: str | None,
+        include_rejected: bool,
+        columns: Sequence[str] | None,
+    ) -> tuple[str, list[str]] | None:
+        """The query of the current rows of a table and its columns (``None``: no table)."""
         name = table_name(instrument_id, repeat)
         if not self.has_table(name):
-            return pd.DataFrame()
-        hidden = ", ".join(HIDDEN_COLUMNS)
+            return None
+        present = self.columns(instrument_id, repeat)
+        chosen = present if columns is None else [c for c in present if c in set(columns)]
         where = "t._current"
         if not include_rejected:
             root = table_name(instrument_id)
@@ -161,11 +175,159 @@ class Store:
                 f" AND t._root_key NOT IN (SELECT _key FROM {root} "
                 "WHERE _current AND _review_state = 'rejected')"
             )
-        df = self._frame(
-            f"SELECT t.* EXCLUDE ({hidden}) FROM {name} t WHERE {where} "
+        select = ", ".join(f't."{c}"' for c in chosen) or "NULL AS _none"
+        sql = (
+            f"SELECT {select} FROM {name} t WHERE {where} "
             "ORDER BY t._import_id, t._source_file, t._source_row, t._key"
         )
+        return sql, chosen
+
+    def columns(self, instrument_id: str, repeat: str | None = None) -> list[str]:
+        """The columns :meth:`responses` returns for a table, in order (empty: no table)."""
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [table_name(instrument_id, repeat)],
+        ).fetchall()
+        return [str(r[0]) for r in rows if r[0] not in HIDDEN_COLUMNS]
+
+    def responses(
+        self,
+        instrument_id: str,
+        repeat: str | None = None,
+        include_rejected: bool = False,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Typed responses of the current version of each submission.
+
+        Args:
+            instrument_id: The questionnaire id.
+            repeat: ``None`` for the root table (one row per submission) or a repeat name.
+            include_rejected: Keep submissions whose review state is ``rejected``.
+            columns: Read only these columns (in the table's order; names the table lacks
+                are left out). ``None`` reads every column.
+
+        Returns:
+            One row per submission (or repeat entry) in import order, with the system columns
+            (``_key``, ``_parent_key`` for repeats, ``_root_key``, ``_version``,
+            ``_submitted_at``, ``_review_state``, ``_edits``, ``_source_file``,
+            ``_source_row``...), metadata (``start``, ``end``...) and one column per question.
+            Empty when nothing was imported. Each column has the same type whichever columns
+            are asked for.
+        """
+        selection = self._selection(instrument_id, repeat, include_rejected, columns)
+        if selection is None:
+            return pd.DataFrame()
+        sql, chosen = selection
+        df = self._frame(sql)
+        if not chosen:
+            df = df.drop(columns=df.columns)
         return df.reset_index(drop=True)
+
+    def count(
+        self, instrument_id: str, repeat: str | None = None, include_rejected: bool = False
+    ) -> int:
+        """Number of rows :meth:`responses` returns, counted by DuckDB."""
+        selection = self._selection(instrument_id, repeat, include_rejected, ["_key"])
+        if selection is None:
+            return 0
+        row = self.con.execute(f"SELECT count(*) FROM ({selection[0]})").fetchone()
+        return int(row[0]) if row else 0
+
+    def response_chunks(
+        self,
+        instrument_id: str,
+        repeat: str | None = None,
+        include_rejected: bool = False,
+        columns: Sequence[str] | None = None,
+        rows: int = CHUNK_ROWS,
+    ) -> Iterator[pd.DataFrame]:
+        """The rows of :meth:`responses` in order, ``rows`` at a time.
+
+        Every chunk has the column types the whole table would have (a whole-number column
+        with a missing value anywhere is a nullable integer in every chunk), so chunks can be
+        processed one at a time and their results put together; memory holds one chunk.
+        The index runs on across chunks, as in the whole table.
+        """
+        selection = self._selection(instrument_id, repeat, include_rejected, columns)
+        if selection is None:
+            return
+        sql, chosen = selection
+        nullable = self._nullable_integers(sql, chosen)
+        cursor = self.con.cursor()
+        try:
+            cursor.execute(sql)
+            vectors = max(1, rows // 2048)
+            start = 0
+            while True:
+                df = cursor.fetch_df_chunk(vectors)
+                if df.empty:
+                    break
+                for col in df.columns:
+                    if df[col].dtype == object:
+                        df[col] = df[col].astype("str")
+                    elif col in nullable and df[col].dtype.kind in "iub":
+                        df[col] = df[col].astype(pd.api.types.pandas_dtype(nullable[col]))
+                for first in range(0, len(df), rows):
+                    piece = df.iloc[first : first + rows]
+                    piece.index = pd.RangeIndex(start, start + len(piece))
+                    start += len(piece)
+                    yield piece
+        finally:
+            cursor.close()
+
+    def _nullable_integers(self, sql: str, columns: list[str]) -> dict[str, str]:
+        """Whole-number and logical columns with a missing value, and their nullable type."""
+        kinds = dict(
+            self.con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {sql})").fetchall()
+        )
+        names = [c for c in columns if str(kinds.get(c, "")) in _NULLABLE]
+        if not names:
+            return {}
+        counts = ", ".join(f'count(*) - count("{c}")' for c in names)
+        row = self.con.execute(f"SELECT {counts} FROM ({sql})").fetchone() or ()
+        return {c: _NULLABLE[str(kinds[c])] for c, n in zip(names, row, strict=True) if n}
+
+    def null_counts(
+        self,
+        instrument_id: str,
+        repeat: str | None = None,
+        include_rejected: bool = False,
+        columns: Sequence[str] | None = None,
+    ) -> dict[str, int]:
+        """Missing values (NULL, or NaN in a decimal column) of each column, counted by DuckDB."""
+        selection = self._selection(instrument_id, repeat, include_rejected, columns)
+        if selection is None or not selection[1]:
+            return {}
+        sql, chosen = selection
+        kinds = dict(
+            self.con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {sql})").fetchall()
+        )
+        parts = [
+            f'count(*) FILTER (WHERE "{c}" IS NULL OR isnan("{c}"))'
+            if kinds.get(c) in ("DOUBLE", "FLOAT")
+            else f'count(*) - count("{c}")'
+            for c in chosen
+        ]
+        row = self.con.execute(f"SELECT {', '.join(parts)} FROM ({sql})").fetchone() or ()
+        return {c: int(n) for c, n in zip(chosen, row, strict=True)}
+
+    def value_counts(
+        self,
+        instrument_id: str,
+        column: str,
+        repeat: str | None = None,
+        include_rejected: bool = False,
+    ) -> dict[Any, int]:
+        """How many current rows hold each non-missing value of ``column`` (a GROUP BY)."""
+        selection = self._selection(instrument_id, repeat, include_rejected, [column])
+        if selection is None or not selection[1]:
+            return {}
+        rows = self.con.execute(
+            f'SELECT "{column}", count(*) FROM ({selection[0]}) '
+            f'WHERE "{column}" IS NOT NULL GROUP BY 1'
+        ).fetchall()
+        return {value: int(n) for value, n in rows}
 
     def history(self, instrument_id: str, repeat: str | None = None) -> pd.DataFrame:
         """Every stored version (``_current`` tells the winner), in import order."""

@@ -101,6 +101,7 @@ class _Table:
         self.q, self.df, self.kinds, self.lang, self.fmt = q, df, kinds, lang, fmt
         self.include_identifying = include_identifying
         self.columns: dict[str, pd.Series] = {}
+        self.numeric: list[str] = []
         self.labels = _Labels()
         self.left_out: list[str] = []
         self.limit = STATA_LABEL_MAX if fmt == "dta" else SPSS_LABEL_MAX
@@ -203,6 +204,7 @@ class _Table:
             if missing_codes:
                 self.labels.spss_missing[name] = self._spss_missing(name, missing_codes)
             return
+        self.numeric.append(name)
         self.columns[name] = numbers.astype("Float64") if numbers.isna().any() else numbers
 
     def _spss_missing(self, name: str, codes: list[float]) -> list[Any]:
@@ -284,6 +286,31 @@ def _write(frame: pd.DataFrame, path: Path, fmt: str, labels: _Labels, title: st
         raise UsageError(f"unknown format {fmt}; use one of {', '.join(FORMATS)}")
 
 
+def build_table(
+    questionnaire: Questionnaire,
+    df: pd.DataFrame,
+    repeat: str | None,
+    lang: str,
+    fmt: str,
+    include_identifying: bool,
+    extra: pd.DataFrame | None,
+    missing_kinds: Callable[[Questionnaire, pd.DataFrame], pd.DataFrame] | None,
+) -> _Table:
+    """The output columns and labels of one table (or of a chunk of its rows)."""
+    kinds = missing_kinds(questionnaire, df) if missing_kinds is not None else None
+    table = _Table(questionnaire, df, kinds, lang, fmt, include_identifying)
+    for column in df.columns:
+        if column in _SYSTEM_COLUMNS:
+            table.add_system(column)
+    for question in _questions_of(questionnaire, repeat):
+        table.add_question(question)
+    if repeat is None and extra is not None:
+        for column in extra.columns:
+            table.columns[column] = extra[column].reindex(df.index)
+            table._label(column, column.replace("_", " "))
+    return table
+
+
 def export_data(
     questionnaire: Questionnaire,
     tables: Mapping[str | None, pd.DataFrame],
@@ -322,22 +349,9 @@ def export_data(
     notes: list[str] = []
     n_vars = 0
     for repeat, df in tables.items():
-        kinds = missing_kinds(questionnaire, df) if missing_kinds is not None else None
-        table = _Table(questionnaire, df, kinds, lang, fmt, include_identifying)
-        for column in df.columns:
-            if column.startswith("_") and column in (
-                "_key",
-                "_parent_key",
-                "_root_key",
-                "_version",
-            ):
-                table.add_system(column)
-        for question in _questions_of(questionnaire, repeat):
-            table.add_question(question)
-        if repeat is None and extra is not None:
-            for column in extra.columns:
-                table.columns[column] = extra[column].reindex(df.index)
-                table._label(column, column.replace("_", " "))
+        table = build_table(
+            questionnaire, df, repeat, lang, fmt, include_identifying, extra, missing_kinds
+        )
         frame = table.frame()
         target = _file_for(path, repeat)
         _write(frame, target, fmt, table.labels, title)

@@ -7,6 +7,11 @@ question; person-level design columns that are not answers (``pi_inmate`` from t
 sheets, sex and legal status from the roster, the response flag) come in a design file keyed by
 ``_key``. The weighted table is written where ``tabulate:`` reads it (``tabulate.weights``), so
 ``prisonsurvey tabulate --project`` and ``prisonsurvey export data --project`` use it.
+
+Only the columns the specification reads (:func:`spec_columns`), ``_key`` and ``facility`` are
+read from the store, so the weighted table holds the key, the design columns and the weights
+(the answers stay in the store: tabulate and export join them by ``_key``), and memory does not
+grow with the width of the questionnaire.
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ from prisonsurvey.project import Project
 from prisonsurvey.responses import Store
 from prisonsurvey.weighting.jobs import weight_frame
 from prisonsurvey.weighting.loader import load_spec
+from prisonsurvey.weighting.spec import (
+    CalibrationStep,
+    EligibilityStep,
+    NonresponseStep,
+    WeightingSpec,
+)
 
 
 class _WeightsFile(BaseModel):
@@ -37,6 +48,20 @@ NO_DATA = "WGT051"
 """The project's store holds no responses."""
 FACILITY_COLUMN = "facility"
 DEFAULT_OUTPUT = Path("analysis") / "weighted.csv"
+
+
+def spec_columns(spec: WeightingSpec) -> list[str]:
+    """Every column a weighting specification reads: design, base weight, steps' columns."""
+    names: list[str | None] = [spec.design.strata, spec.design.psu, spec.design.fpc]
+    names += [spec.base_weight.column, *spec.base_weight.probabilities]
+    for step in spec.steps:
+        if isinstance(step, EligibilityStep):
+            names += [step.status, *step.classes]
+        elif isinstance(step, NonresponseStep):
+            names += [step.responded, *step.classes, step.unit, step.unit_probability]
+        elif isinstance(step, CalibrationStep):
+            names += [v for margin in step.margins for v in margin.variables]
+    return [n for n in dict.fromkeys(names) if n is not None]
 
 
 def weight_project(
@@ -69,7 +94,7 @@ def weight_project(
     spec, _ = load_spec(spec_path)
     q = project.questionnaire
     with Store.open(project, read_only=True) as store:
-        data = store.responses(q.id)
+        data = store.responses(q.id, columns=["_key", FACILITY_COLUMN, *spec_columns(spec)])
     if data.empty:
         raise InputError(
             Issue(NO_DATA, "no responses imported yet; run 'prisonsurvey import' first", where)
