@@ -55,3 +55,17 @@ def test_no_module_imports_scipy_stats() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_quantiles_load_the_ufuncs_alone_and_the_package_still_imports() -> None:
+    code = (
+        "import sys\n"
+        "from prisonsurvey.distributions import t_ppf\n"
+        "q = float(t_ppf(0.975, 10.0))\n"
+        "alone = 'scipy.special' not in sys.modules\n"
+        "import scipy.special\n"
+        "from scipy import stats\n"
+        "print(alone, q == float(stats.t.ppf(0.975, 10.0)), callable(scipy.special.gamma))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]

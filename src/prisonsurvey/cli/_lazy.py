@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from prisonsurvey.cli._coerce import install_plain_coercion
+
 _LOADED: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
 
@@ -74,6 +76,11 @@ class LazyGroup(TyperGroup):
             self.commands[entry.name] = _Placeholder(name=entry.name, help=entry.summary)
         self.commands.update(built)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse the group's own options (converted without pydantic, see :mod:`._coerce`)."""
+        install_plain_coercion(self, ctx)
+        return list(super().parse_args(ctx, args))
+
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         """Find the command ``args`` name, importing its module the first time."""
         name, command, rest = super().resolve_command(ctx, args)
@@ -81,4 +88,6 @@ class LazyGroup(TyperGroup):
             entry = next(e for e in self.entries if e.name == name)
             command = registered_commands(entry.module)[1 if self.export else 0][name]
             self.commands[name] = command
+        if command is not None:
+            install_plain_coercion(command, ctx)
         return name, command, rest

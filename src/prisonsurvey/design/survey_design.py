@@ -156,8 +156,7 @@ def build_design(
         p_raw, _ = _factorize(psu, n)
     # nest PSUs in strata and number them stratum by stratum
     pair = s_codes.astype(np.int64) * (int(p_raw.max(initial=0)) + 1) + p_raw
-    uniq, psu_codes = np.unique(pair, return_inverse=True)
-    psu_codes = psu_codes.astype(np.intp)
+    uniq, psu_codes = _sorted_codes(pair, len(s_labels) * (int(p_raw.max(initial=0)) + 1))
     psu_stratum = (uniq // (int(p_raw.max(initial=0)) + 1)).astype(np.intp)
     psu_labels: tuple[object, ...] = ()
     if psu is not None:
@@ -198,6 +197,24 @@ def build_design(
         strata_labels=s_labels,
         psu_labels=psu_labels,
     )
+
+
+def _sorted_codes(
+    values: npt.NDArray[np.int64], space: int
+) -> tuple[npt.NDArray[np.int64], IntArray]:
+    """``np.unique(values, return_inverse=True)`` of integers in ``[0, space)``.
+
+    When the space is small next to the rows, one counting pass finds the present values, in
+    order, without sorting the rows.
+    """
+    n = values.shape[0]
+    if space > 4 * n + 1_000_000:
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return uniq, inverse.reshape(-1).astype(np.intp)
+    present = np.flatnonzero(np.bincount(values, minlength=space))
+    lookup = np.zeros(space, dtype=np.intp)
+    lookup[present] = np.arange(present.shape[0])
+    return present.astype(np.int64), lookup[values]
 
 
 def _population(fpc: FloatArray, codes: IntArray, sampled: FloatArray, varies: str) -> FloatArray:
