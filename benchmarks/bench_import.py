@@ -106,9 +106,10 @@ def _repeat_block(source: Path, export: Path, n: int, block: int) -> None:
         raise ValueError(f"sizes above {block} must be multiples of it")
     copies = n // block
     partial = export.with_suffix(".part")
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(
-        partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1
-    ) as zout:
+    with (
+        zipfile.ZipFile(source) as zin,
+        zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
         for name in zin.namelist():
             text = zin.read(name)
             head, _, body = text.partition(b"\n")
