@@ -229,8 +229,12 @@ def _stage_csv(
     form_id, repeat = _central_name(filename, header, repeats)
     n = len(header)
     name = f"t{index}"
+    # the submission's key, to cut the staged rows into chunks of submissions
+    k = header.index("KEY")
+    key = f"trim(c{k})" if repeat is None else f"regexp_replace(trim(c{k}), '/.*$', '')"
     con.execute(
-        f"CREATE TABLE {name} ({', '.join(f'c{i} VARCHAR' for i in range(n))}, _row BIGINT)"
+        f"CREATE TABLE {name} ({', '.join(f'c{i} VARCHAR' for i in range(n))}, _row BIGINT, "
+        "_rk VARCHAR)"
     )
     reader_input = io.BufferedReader(_Prefixed(head, stream), buffer_size=1 << 20)
     try:
@@ -257,7 +261,7 @@ def _stage_csv(
             row += block.num_rows
             block = block.rename_columns([f"c{i}" for i in range(n)]).append_column("_row", rows)
             con.register("block_in", block)
-            con.execute(f"INSERT INTO {name} SELECT * FROM block_in")
+            con.execute(f"INSERT INTO {name} SELECT *, {key} FROM block_in")
             con.unregister("block_in")
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _NotStreamableError from exc
@@ -292,10 +296,6 @@ def _number_chunks(con: duckdb.DuckDBPyConnection, staged: list[_Staged], size: 
     """Give every staged row the chunk of its submission (repeat rows follow their root)."""
     roots: list[str] = []
     for i, t in enumerate(staged):
-        k = t.header.index("KEY")
-        key = f"trim(c{k})" if t.repeat is None else f"regexp_replace(trim(c{k}), '/.*$', '')"
-        con.execute(f"ALTER TABLE {t.name} ADD COLUMN _rk VARCHAR")
-        con.execute(f"UPDATE {t.name} SET _rk = {key}")
         if t.repeat is None:
             roots.append(f"SELECT _rk, {i} AS _t, _row FROM {t.name}")
     # submissions in reading order: the first file, then the first row, that holds them
@@ -309,7 +309,7 @@ def _number_chunks(con: duckdb.DuckDBPyConnection, staged: list[_Staged], size: 
     for t in staged:
         con.execute(
             f"CREATE TABLE {t.name}_c AS SELECT s.* EXCLUDE (_rk), coalesce(c._chunk, {last}) "
-            f"AS _chunk FROM {t.name} s LEFT JOIN chunk_of c USING (_rk) ORDER BY _chunk, _row"
+            f"AS _chunk FROM {t.name} s LEFT JOIN chunk_of c USING (_rk)"
         )
         con.execute(f"DROP TABLE {t.name}")
         t.name = f"{t.name}_c"
