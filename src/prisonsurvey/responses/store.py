@@ -34,7 +34,7 @@ Out of core, for stores larger than memory::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -241,19 +241,21 @@ class Store:
         include_rejected: bool = False,
         columns: Sequence[str] | None = None,
         rows: int = CHUNK_ROWS,
+        nulls: Mapping[str, int] | None = None,
     ) -> Iterator[pd.DataFrame]:
         """The rows of :meth:`responses` in order, ``rows`` at a time.
 
         Every chunk has the column types the whole table would have (a whole-number column
         with a missing value anywhere is a nullable integer in every chunk), so chunks can be
         processed one at a time and their results put together; memory holds one chunk.
-        The index runs on across chunks, as in the whole table.
+        The index runs on across chunks, as in the whole table. ``nulls`` (what
+        :meth:`null_counts` gave for the same rows) saves counting the missing values again.
         """
         selection = self._selection(instrument_id, repeat, include_rejected, columns)
         if selection is None:
             return
         sql, chosen = selection
-        nullable = self._nullable_integers(sql, chosen)
+        nullable = self._nullable_integers(sql, chosen, nulls)
         cursor = self.con.cursor()
         try:
             cursor.execute(sql)
@@ -276,7 +278,9 @@ class Store:
         finally:
             cursor.close()
 
-    def _nullable_integers(self, sql: str, columns: list[str]) -> dict[str, str]:
+    def _nullable_integers(
+        self, sql: str, columns: list[str], nulls: Mapping[str, int] | None = None
+    ) -> dict[str, str]:
         """Whole-number and logical columns with a missing value, and their nullable type."""
         kinds = dict(
             self.con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {sql})").fetchall()
@@ -284,6 +288,8 @@ class Store:
         names = [c for c in columns if str(kinds.get(c, "")) in _NULLABLE]
         if not names:
             return {}
+        if nulls is not None:
+            return {c: _NULLABLE[str(kinds[c])] for c in names if nulls.get(c, 0)}
         counts = ", ".join(f'count(*) - count("{c}")' for c in names)
         row = self.con.execute(f"SELECT {counts} FROM ({sql})").fetchone() or ()
         return {c: _NULLABLE[str(kinds[c])] for c, n in zip(names, row, strict=True) if n}

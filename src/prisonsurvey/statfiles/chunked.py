@@ -146,14 +146,14 @@ def export_store_data(
     notes: list[str] = []
     n_vars = 0
     for repeat in repeats:
-        if repeat is not None and store.count(questionnaire.id, repeat) == 0:
+        total = store.count(questionnaire.id, repeat)
+        if repeat is not None and total == 0:
             continue
         target = _file_for(path, repeat)
         nulls = store.null_counts(questionnaire.id, repeat)
-        total = store.count(questionnaire.id, repeat)
         sink: _Sink | None = None
         try:
-            for chunk in store.response_chunks(questionnaire.id, repeat, rows=rows):
+            for chunk in store.response_chunks(questionnaire.id, repeat, rows=rows, nulls=nulls):
                 table = build_table(
                     questionnaire,
                     chunk,
