@@ -83,3 +83,26 @@ def test_missing_file_and_cli_exit_codes(tmp_path: Path) -> None:
     result = runner.invoke(app, ["region", "init", str(tmp_path / "new")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new" / "region.yaml").is_file()
+
+
+def test_a_missing_census_file_is_located_and_exits_2(tmp_path: Path) -> None:
+    path = init_region(tmp_path / "americas")
+    (tmp_path / "americas" / "arcadia").mkdir()
+    (tmp_path / "americas" / "arcadia" / "release.json").write_text("{}", "utf-8")
+    text = path.read_text("utf-8").replace(
+        "    source: arcadia/\n", "    source: arcadia/\n    census: arcadia/census.csv\n", 1
+    )
+    assert "census: arcadia/census.csv" in text
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError) as err:
+        load_region(path)
+    (issue,) = err.value.issues
+    assert issue.code == "REG009"
+    assert issue.location.line == _line_of(path, "census: arcadia/census.csv")
+    assert "arcadia/census.csv" in issue.message
+    result = CliRunner().invoke(
+        app, ["region", "report", str(path.parent), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    assert "REG009" in result.output
+    assert "Traceback" not in result.output

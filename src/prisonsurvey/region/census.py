@@ -30,6 +30,7 @@ from prisonsurvey.questionnaire.indicators import (
 )
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 from prisonsurvey.region.estimate import REGION
+from prisonsurvey.region.load import NO_CENSUS_FILE
 from prisonsurvey.region.model import RegionConfig, RoundRef
 
 CENSUS_IDS = (
@@ -44,8 +45,6 @@ CENSUS_FIELDS = ("indicator", "area", "year", *CENSUS_COLUMNS, "unit")
 """Columns of the census table of the report."""
 NO_CENSUS = "no facility census round"
 NO_POPULATION = "no national population in region.yaml"
-UNREADABLE_CENSUS = "REG009"
-"""A round's census file cannot be read."""
 
 
 def census_catalogue(config: RegionConfig) -> IndicatorCatalogue:
@@ -78,7 +77,7 @@ def _country(
     if ref.census is None:
         return [_missing(i, ref, units[i], NO_CENSUS) for i in ids]
     path = base / ref.census
-    data = read_data_file(path, UNREADABLE_CENSUS)
+    data = read_data_file(path, NO_CENSUS_FILE)
     external = [i for i in ids if catalogue.get(i).denominator_external is not None]
     chosen = [i for i in ids if ref.population is not None or i not in external]
     params = {} if ref.population is None else {"national_population": float(ref.population)}

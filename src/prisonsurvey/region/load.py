@@ -25,6 +25,7 @@ SHAPE = "REG002"
 BAD_SOURCE = "REG003"
 EXISTS = "REG004"
 NO_CENSUS_FILE = "REG009"
+"""A round's census file is missing or cannot be read."""
 
 
 def _shape_issues(err: ValidationError, doc: YamlDocument) -> list[Issue]:
