@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import pandas as pd
 
 from prisonsurvey.adaptation import ComparabilitySummary, load_adapted
 from prisonsurvey.datafile import read_data_file
-from prisonsurvey.design.spec import DesignSpec, replicate_columns
+from prisonsurvey.design.spec import DesignSpec, replicate_columns, replicate_multipliers
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.project import Project
 from prisonsurvey.questionnaire.model import Questionnaire
@@ -120,8 +120,8 @@ def _project_round(
     d = section.design
     spec = DesignSpec(weight=d.weight, repweights=d.repweights, reptype=d.reptype)
     reps = replicate_columns(spec, list(weights.columns))
-    cols = [c for c in dict.fromkeys([section.key, d.weight, d.strata, d.psu, *reps]) if c]
-    cols = [c for c in cols if c in weights.columns]
+    named = [section.key, d.weight, d.strata, d.psu, d.fpc, *reps]
+    cols = [c for c in dict.fromkeys(named) if c and c in weights.columns]
     data = responses.drop(columns=[c for c in cols[1:] if c in responses.columns]).merge(
         weights[cols].drop_duplicates(section.key), on=section.key, how="inner"
     )
@@ -131,10 +131,19 @@ def _project_round(
         "psu": d.psu,
         "replicates": d.reptype if reps else None,
     }
+    normalised = _normalise(data, d.weight, d.strata, d.psu, where, reps)
     if reps:
-        design["replicate_spec"] = {"type": d.reptype, "mse": d.mse, "fay_rho": d.fay_rho}
+        # the multipliers of the project's whole design (its fpc too), as a release package
+        # of the project states them
+        full = DesignSpec(**{**d.model_dump(), "repweights": f"{REPLICATE}*"})
+        spec = replace(full, weight=WEIGHT, strata=STRATUM, psu=PSU)
+        design["replicate_spec"] = {
+            "type": d.reptype,
+            "fay_rho": d.fay_rho,
+            **replicate_multipliers(normalised, spec, str(project.root / section.weights)),
+        }
     adaptation = project.root / project.config.adaptation if project.config.adaptation else None
-    return q, _normalise(data, d.weight, d.strata, d.psu, where, reps), design, adaptation
+    return q, normalised, design, adaptation
 
 
 def _release_round(

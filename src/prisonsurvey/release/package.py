@@ -103,22 +103,14 @@ def write_package(
 
 def _scales(project: Project, root: pd.DataFrame, design: dict[str, Any]) -> dict[str, Any]:
     """``scale`` and ``rscales`` of the replicate design, as the estimation kernels use them."""
-    from prisonsurvey.design.spec import DesignSpec, design_from_frame
+    from prisonsurvey.design.spec import DesignSpec, replicate_multipliers
     from prisonsurvey.estimation.project_tables import TabulateSection
 
     section = project.section("tabulate", TabulateSection)
     if section is None:
         return {}
     spec = DesignSpec(**{**section.design.model_dump(), "psu": design["psu"]})
-    rows = root.loc[pd.to_numeric(root[design["weight"]], errors="coerce") > 0]
-    reps = design_from_frame(rows, spec).replicates
-    if reps is None:
-        return {}
-    return {
-        "scale": float(reps.scale),
-        "rscales": [float(x) for x in reps.rscales],
-        "mse": reps.mse,
-    }
+    return replicate_multipliers(root, spec)
 
 
 __all__ = ["write_package"]
