@@ -129,6 +129,11 @@ def test_release_round_has_the_projects_replicate_variance(
     direct = _programme(tmp_path / "project", project, project)
     assert direct.rounds[0].kind == "project" and direct.variance == released.variance
     pd.testing.assert_frame_equal(_country(direct), got, rtol=1e-10)
+    # the package states the fieldwork period its released records no longer date
+    assert body["fieldwork"]["start"] <= body["fieldwork"]["end"]
+    period = ("fieldwork_start", "fieldwork_end")
+    assert [released.methodology()[0][k] for k in period] == list(body["fieldwork"].values())
+    assert [direct.methodology()[0][k] for k in period] == list(body["fieldwork"].values())
     # and the replicate variance is the one used: the linearised one differs
     linear = _programme(tmp_path / "linear", out, project, "variance: linearised")
     assert linear.variance == "linearised"

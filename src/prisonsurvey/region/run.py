@@ -46,9 +46,9 @@ from prisonsurvey.region.replicates import (
 )
 from prisonsurvey.region.rounds import Round, load_round
 from prisonsurvey.region.stack import stack_rounds
+from prisonsurvey.responses.fieldwork import fieldwork_period
 
 BAD_LANGUAGE = "REG008"
-_DATE_COLUMNS = ("start", "_submitted_at")
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,23 +136,18 @@ def _record(fields: Sequence[str], row: Sequence[object]) -> dict[str, Any]:
     return rec
 
 
-def _dates(data: pd.DataFrame, start: str, end: str) -> tuple[str, str]:
+def _dates(rnd: Round) -> tuple[str, str]:
+    """The fieldwork period: as region.yaml, else the round's package, else the interviews."""
+    start, end = rnd.ref.fieldwork.start, rnd.ref.fieldwork.end
     if start and end:
         return start, end
-    for name in _DATE_COLUMNS:
-        if name in data:
-            when = pd.to_datetime(data[name], errors="coerce", utc=True).dropna()
-            if not when.empty:
-                return (
-                    start or when.min().strftime("%Y-%m-%d"),
-                    end or when.max().strftime("%Y-%m-%d"),
-                )
-    return start, end
+    first, last = rnd.fieldwork if rnd.fieldwork[0] else fieldwork_period(rnd.data)
+    return start or first, end or last
 
 
 def _method(rnd: Round) -> dict[str, Any]:
     ref = rnd.ref
-    start, end = _dates(rnd.data, ref.fieldwork.start, ref.fieldwork.end)
+    start, end = _dates(rnd)
     summary = rnd.summary
     return {
         "country": ref.country,
