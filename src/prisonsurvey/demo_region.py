@@ -3,13 +3,16 @@
 :func:`run_region` builds the programme of ``examples/region`` under the demo's output folder:
 Arcadia is the survey project the demo has just run; Lusitania and Borealia are simulated from
 the small specs committed for them (adaptation, scenario, facility frame) and written as release
-packages (data, fielded questionnaire and design). Every country's facility census comes from
-the example folders. Then ``prisonsurvey region report`` runs on the programme.
+packages by the release package writer
+(:func:`~prisonsurvey.release.package.write_release`: data files, fielded questionnaire,
+codebook, DDI, ``release.json`` with the design). Simulated people need no disclosure control,
+so their packages carry no protection figures nor disclosure report. Every country's facility
+census comes from the example folders. Then ``prisonsurvey region report`` runs on the
+programme.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,15 +23,18 @@ import pandas as pd
 from prisonsurvey.adaptation import load_adapted
 from prisonsurvey.errors import InputError
 from prisonsurvey.region.run import region_report
+from prisonsurvey.release.package import write_release
 from prisonsurvey.responses.scenario import load_scenario
 from prisonsurvey.responses.simulate import simulate
 
-SIMULATED = {"lusitania": 240, "borealia": 180}
-"""The simulated rounds of the example and their interviews."""
+SIMULATED = {"lusitania": ("LUS", 240), "borealia": ("BOR", 180)}
+"""The simulated rounds of the example: country code and interviews."""
 STRATUM, WEIGHT = "design_stratum", "final_weight"
 
 
-def simulate_round(spec: Path, out: Path, respondents: int, seed: int) -> Path:
+def simulate_round(
+    spec: Path, out: Path, respondents: int, seed: int, country: str | None = None
+) -> Path:
     """Simulate a country's round from its specs and write it as a release package.
 
     Interviews are spread evenly over every facility of the frame (``facilities.csv``), answered
@@ -42,6 +48,7 @@ def simulate_round(spec: Path, out: Path, respondents: int, seed: int) -> Path:
         out: The package folder to write.
         respondents: Interviews simulated.
         seed: Seed of the simulation.
+        country: The country code the package's ``release.json`` names.
 
     Returns:
         The package folder.
@@ -63,14 +70,15 @@ def simulate_round(spec: Path, out: Path, respondents: int, seed: int) -> Path:
     info = frame.set_index("code")
     data[STRATUM] = fac.map(info["region"]).to_numpy()
     data[WEIGHT] = (fac.map(info["population"]) / fac.map(fac.value_counts())).to_numpy()
-    (out / "data").mkdir(parents=True, exist_ok=True)
-    data.to_csv(out / "data" / f"{q.id}.csv", index=False, float_format="%.17g")
-    (out / "questionnaire.json").write_text(q.model_dump_json(indent=1), "utf-8")
-    body = {
-        "instrument": {"id": q.id, "version": q.version},
-        "design": {"weight": WEIGHT, "strata": STRATUM, "psu": "facility"},
+    design = {
+        "strata": STRATUM,
+        "psu": "facility",
+        "weight": WEIGHT,
+        "fpc": None,
+        "replicates": None,
     }
-    (out / "release.json").write_text(json.dumps(body, indent=2) + "\n", "utf-8")
+    survey = {"id": q.id, "country": country, "title": q.title.get(q.default_language)}
+    write_release(q, data, {}, design, survey, {"records": len(data)}, out)
     return out
 
 
@@ -94,9 +102,9 @@ def run_region(example: Path, out: Path, seed: int) -> dict[str, Any]:
     shutil.copy2(specs / "region.yaml", root / "region.yaml")
     (root / "arcadia").mkdir(exist_ok=True)
     shutil.copy2(example / "country" / "census" / "census_2025.csv", root / "arcadia")
-    for k, (country, n) in enumerate(SIMULATED.items(), start=1):
-        shutil.copytree(specs / country, root / country, dirs_exist_ok=True)
-        simulate_round(root / country, root / "rounds" / country, n, seed + k)
+    for k, (folder, (country, n)) in enumerate(SIMULATED.items(), start=1):
+        shutil.copytree(specs / folder, root / folder, dirs_exist_ok=True)
+        simulate_round(root / folder, root / "rounds" / folder, n, seed + k, country)
     report = root / "report"
     result = region_report(root, report)
     classes: dict[str, dict[str, int]] = {}

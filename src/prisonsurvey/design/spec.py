@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -205,6 +206,39 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
             ) from err
         design = design.with_replicates(rep)
     return design
+
+
+def replicate_multipliers(data: pd.DataFrame, spec: DesignSpec, source: str = "") -> dict[str, Any]:
+    """The variance multipliers of the replicate weights ``spec`` declares on ``data``.
+
+    ``scale``, ``rscales`` (one per replicate column, in the data's column order) and ``mse``,
+    as the estimation kernels use them, so that whoever reads the replicate weights without the
+    rest of the design (its fpc, say) gets the same variances. Rows without a positive weight
+    are left out, as they are of every estimate.
+
+    Args:
+        data: The microdata with the design's columns.
+        spec: The design, naming the replicate weights.
+        source: File name used in issue locations.
+
+    Returns:
+        The three keys, or an empty mapping when ``spec`` names no replicate weights.
+
+    Raises:
+        InputError: The design is invalid on ``data`` (as :func:`design_from_frame`).
+    """
+    if not spec.repweights:
+        return {}
+    weights = pd.to_numeric(data[spec.weight], errors="coerce") if spec.weight in data else None
+    rows = data if weights is None else data.loc[weights > 0]
+    reps = design_from_frame(rows, spec, source).replicates
+    if reps is None:
+        return {}
+    return {
+        "scale": float(reps.scale),
+        "rscales": [float(x) for x in reps.rscales],
+        "mse": reps.mse,
+    }
 
 
 def _stage_issues(spec: DesignSpec, source: str) -> list[Issue]:

@@ -109,6 +109,24 @@ _NOTES = {
         "source": "Censo: sumas y razones exactas sobre todos los establecimientos, "
         "sin varianza de muestreo.",
     },
+    "pt": {
+        "estimated": "inclui cifras estimadas de {n} {units}",
+        "missing": "sem dados de {n} {units}",
+        "units": "estabelecimentos",
+        "unit": "estabelecimento",
+        "implausible": "fora do intervalo plausível {lo:g}-{hi:g}",
+        "source": "Censo: somas e razões exatas sobre todos os estabelecimentos, "
+        "sem variância amostral.",
+    },
+    "fr": {
+        "estimated": "comprend des chiffres estimés pour {n} {units}",
+        "missing": "aucune donnée pour {n} {units}",
+        "units": "établissements",
+        "unit": "établissement",
+        "implausible": "hors de l'intervalle plausible {lo:g}-{hi:g}",
+        "source": "Recensement : sommes et rapports exacts sur tous les établissements, "
+        "sans variance d'échantillonnage.",
+    },
 }
 
 
@@ -317,7 +335,7 @@ def census_catalogue_table(
         parameters: Values of the catalogue parameters (e.g. ``national_population``).
         ids: Indicators to compute (all when empty), in this order.
         source: Data file named in issue locations.
-        lang: Language of the notes (``en`` or ``es``).
+        lang: Language of the notes (``en``, ``es``, ``pt`` or ``fr``; English otherwise).
         level_labels: Category labels by breakdown column and value.
         sums: Adding-up rules checked on every unit.
         unit_id: Column naming the unit in warnings.

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from prisonsurvey.region.estimate import AVERAGE, REGION
 from prisonsurvey.region.model import Comparability
+from prisonsurvey.region.replicates import describe
 from prisonsurvey.region.stack import DOMAINS
 from prisonsurvey.region.words import WORDS
 
@@ -209,7 +210,7 @@ def _method_rows(page: _Page) -> list[dict[str, Any]]:
                 "country": m["country"],
                 "name": _text(m["name"], page.lang, m["country"]),
                 "year": m["year"],
-                "source": m["source"],
+                "source": w.get(m["source"], m["source"]),
                 "instrument": m["instrument"],
                 "core_version": m["core_version"],
                 "design": f"{d['strata_count']} {w['strata']}, {d['psu_count']} {w['psus']}",
@@ -241,6 +242,11 @@ def _census(page: _Page, only: str | None = None) -> dict[str, Any] | None:
         return None
     titles = page.region.census_titles
     by = {(str(r["area"]), str(r["indicator"])): r for _, r in census.iterrows()}
+    texts = page.region.census_notes.get(page.lang) or tuple(census["note"])
+    said = {
+        (str(a), str(i)): text
+        for a, i, text in zip(census["area"], census["indicator"], texts, strict=True)
+    }
     ids = list(dict.fromkeys(census["indicator"]))
     header = [_text(titles.get(i, {}), page.lang, i) for i in ids]
     areas = [r.country for r in page.region.config.rounds] + [REGION]
@@ -252,7 +258,7 @@ def _census(page: _Page, only: str | None = None) -> dict[str, Any] | None:
         occupancy = by.get((area, "occupancy"))
         rate = next((by[(area, i)] for i in ids if (area, i) in by and "rate" in i), None)
         year = next((r["year"] for i in ids if (r := by.get((area, i))) is not None), None)
-        notes = [str(by[(area, i)]["note"]) for i in ids if (area, i) in by]
+        notes = [said[(area, i)] for i in ids if (area, i) in said]
         rows.append(
             {
                 "area": area,
@@ -266,6 +272,14 @@ def _census(page: _Page, only: str | None = None) -> dict[str, Any] | None:
             }
         )
     return {"ids": ids, "titles": header, "rows": rows}
+
+
+def _variance(page: _Page) -> str:
+    """How the standard errors were computed, in the page's language."""
+    named = page.region.replicate_sets
+    if not named:
+        return page.words["variance_linearised"]
+    return page.words["variance_replicate"].format(sets=describe(named))
 
 
 def _languages(langs: tuple[str, ...], name: Any) -> list[tuple[str, str]]:
@@ -288,7 +302,7 @@ def render_index(region: Region, lang: str, langs: tuple[str, ...]) -> str:
         indicators=[_indicator(i, page) for i in region.ids],
         census=_census(page),
         methods=_method_rows(page),
-        variance=region.variance,
+        variance=_variance(page),
     )
 
 

@@ -118,9 +118,20 @@ def combine_replicates(sets: Sequence[ReplicateWeights]) -> ReplicateWeights:
     )
 
 
-def describe(rounds: Sequence[Round], sets: Sequence[ReplicateWeights]) -> str:
-    """The replicate sets combined, for the methodology annex (``ARC JKn 24, LUS ...``)."""
-    return ", ".join(
-        f"{r.ref.country} {rep.method.value} {rep.n_replicates}"
+def replicate_sets(
+    rounds: Sequence[Round], sets: Sequence[ReplicateWeights]
+) -> tuple[tuple[str, str, int], ...]:
+    """Each round's replicate set as ``(country, method, replicates)``, in stacking order."""
+    return tuple(
+        (r.ref.country, rep.method.value, rep.n_replicates)
         for r, rep in zip(rounds, sets, strict=True)
     )
+
+
+def describe(named: Sequence[tuple[str, str, int]]) -> str:
+    """The replicate sets combined, for the methodology annex (``ARC JKn 24, LUS ...``).
+
+    Args:
+        named: The sets as :func:`replicate_sets` gives them.
+    """
+    return ", ".join(f"{country} {method} {n}" for country, method, n in named)

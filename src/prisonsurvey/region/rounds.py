@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import pandas as pd
 
 from prisonsurvey.adaptation import ComparabilitySummary, load_adapted
 from prisonsurvey.datafile import read_data_file
-from prisonsurvey.design.spec import DesignSpec, replicate_columns
+from prisonsurvey.design.spec import DesignSpec, replicate_columns, replicate_multipliers
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.project import Project
 from prisonsurvey.questionnaire.model import Questionnaire
@@ -56,6 +56,8 @@ class Round:
         base_version: The core version the adaptation was built on.
         replicates: How its replicate weights (columns ``_rep_1``, ``_rep_2``, ...) are read,
             when it carries any: ``type`` and optionally ``mse``, ``scale``, ``rscales``.
+        fieldwork: First and last interview date its release package states (empty strings
+            when it states none).
     """
 
     ref: RoundRef
@@ -67,6 +69,20 @@ class Round:
     changes: tuple[Change, ...]
     base_version: str
     replicates: dict[str, Any] | None = None
+    fieldwork: tuple[str, str] = ("", "")
+
+
+def _codes(column: pd.Series) -> pd.Series:
+    """Design codes as text, whole numbers stored as floats written as integers.
+
+    A package's .parquet, .sav or .dta file stores facility codes as floats: ``2001``, not
+    ``2001.0``.
+    """
+    if pd.api.types.is_float_dtype(column):
+        values = column.to_numpy(dtype=np.float64)
+        if np.isfinite(values).all() and (values == np.round(values)).all():
+            return column.astype(np.int64).astype(str)
+    return column.astype(str)
 
 
 def _normalise(
@@ -86,8 +102,8 @@ def _normalise(
         out[f"{REPLICATE}{k}"] = pd.to_numeric(out[name], errors="coerce")
     out[WEIGHT] = pd.to_numeric(out[weight], errors="coerce")
     out = out.loc[out[WEIGHT].notna() & (out[WEIGHT] > 0)].reset_index(drop=True)
-    out[STRATUM] = out[strata].astype(str) if strata and strata in out else "1"
-    out[PSU] = out[psu].astype(str) if psu and psu in out else out.index.astype(str)
+    out[STRATUM] = _codes(out[strata]) if strata and strata in out else "1"
+    out[PSU] = _codes(out[psu]) if psu and psu in out else out.index.astype(str)
     if out.empty:
         raise InputError(
             Issue(NO_DATA, "the round has no response with a weight above 0", Location(where))
@@ -120,8 +136,8 @@ def _project_round(
     d = section.design
     spec = DesignSpec(weight=d.weight, repweights=d.repweights, reptype=d.reptype)
     reps = replicate_columns(spec, list(weights.columns))
-    cols = [c for c in dict.fromkeys([section.key, d.weight, d.strata, d.psu, *reps]) if c]
-    cols = [c for c in cols if c in weights.columns]
+    named = [section.key, d.weight, d.strata, d.psu, d.fpc, *reps]
+    cols = [c for c in dict.fromkeys(named) if c and c in weights.columns]
     data = responses.drop(columns=[c for c in cols[1:] if c in responses.columns]).merge(
         weights[cols].drop_duplicates(section.key), on=section.key, how="inner"
     )
@@ -131,10 +147,19 @@ def _project_round(
         "psu": d.psu,
         "replicates": d.reptype if reps else None,
     }
+    normalised = _normalise(data, d.weight, d.strata, d.psu, where, reps)
     if reps:
-        design["replicate_spec"] = {"type": d.reptype, "mse": d.mse, "fay_rho": d.fay_rho}
+        # the multipliers of the project's whole design (its fpc too), as a release package
+        # of the project states them
+        full = DesignSpec(**{**d.model_dump(), "repweights": f"{REPLICATE}*"})
+        spec = replace(full, weight=WEIGHT, strata=STRATUM, psu=PSU)
+        design["replicate_spec"] = {
+            "type": d.reptype,
+            "fay_rho": d.fay_rho,
+            **replicate_multipliers(normalised, spec, str(project.root / section.weights)),
+        }
     adaptation = project.root / project.config.adaptation if project.config.adaptation else None
-    return q, _normalise(data, d.weight, d.strata, d.psu, where, reps), design, adaptation
+    return q, normalised, design, adaptation
 
 
 def _release_round(
@@ -180,6 +205,8 @@ def _release_round(
         info["replicate_spec"] = {
             k: given[k] for k in ("type", "mse", "scale", "rscales", "fay_rho") if k in given
         }
+    period = body.get("fieldwork") or {}
+    info["fieldwork"] = (str(period.get("start") or ""), str(period.get("end") or ""))
     normalised = _normalise(data, design["weight"], design.get("strata"), psu, where, reps)
     return q, normalised, info, adaptation
 
@@ -215,6 +242,7 @@ def load_round(ref: RoundRef, base: Path, core: Questionnaire) -> Round:
         data = carry_forward(data, [base_core, core])
     changes = tuple(diff_questionnaires(core, q).changes)
     replicates = design.pop("replicate_spec", None)
+    fieldwork = design.pop("fieldwork", ("", ""))
     design = {
         **design,
         "strata_count": int(data[STRATUM].nunique()),
@@ -222,4 +250,6 @@ def load_round(ref: RoundRef, base: Path, core: Questionnaire) -> Round:
         "respondents": len(data),
         "weighted": float(np.sum(data[WEIGHT])),
     }
-    return Round(ref, kind, q, data, design, summary, changes, base_core.version, replicates)
+    return Round(
+        ref, kind, q, data, design, summary, changes, base_core.version, replicates, fieldwork
+    )

@@ -26,7 +26,13 @@ from prisonsurvey.questionnaire.indicators import (
 )
 from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 from prisonsurvey.questionnaire.model import Questionnaire
-from prisonsurvey.region.census import CENSUS_FIELDS, CENSUS_IDS, census_catalogue, census_table
+from prisonsurvey.region.census import (
+    CENSUS_FIELDS,
+    CENSUS_IDS,
+    census_catalogue,
+    census_notes,
+    census_table,
+)
 from prisonsurvey.region.comparability import Cell, classify_all
 from prisonsurvey.region.estimate import FIELDS, regional_estimates
 from prisonsurvey.region.load import FILENAME, load_region
@@ -34,14 +40,15 @@ from prisonsurvey.region.model import LANGUAGES, RegionConfig
 from prisonsurvey.region.replicates import (
     combine_replicates,
     describe,
+    replicate_sets,
     round_replicates,
     uses_replicates,
 )
 from prisonsurvey.region.rounds import Round, load_round
 from prisonsurvey.region.stack import stack_rounds
+from prisonsurvey.responses.fieldwork import fieldwork_period
 
 BAD_LANGUAGE = "REG008"
-_DATE_COLUMNS = ("start", "_submitted_at")
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,8 +68,13 @@ class Region:
         census: Every census figure, by country and for the region (columns
             :data:`~prisonsurvey.region.census.CENSUS_FIELDS`; empty without census rounds).
         variance: ``linearised``, or the replicate sets combined (``replicate (ARC JKn 24,
-            ...)``).
+            ...)``), as the machine-readable files state it.
         census_titles: Title of every census indicator, by language.
+        replicate_sets: Each round's replicate set, ``(country, method, replicates)``, in
+            stacking order (empty with linearised variances); the pages name the variance
+            from it in their language.
+        census_notes: The note of every row of ``census``, by language (the column ``note``
+            is the English one).
     """
 
     root: Path
@@ -77,6 +89,8 @@ class Region:
     census: pd.DataFrame
     variance: str = "linearised"
     census_titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    replicate_sets: tuple[tuple[str, str, int], ...] = ()
+    census_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, Any]]:
         """One JSON-ready record per estimate (missing values are ``None``).
@@ -122,23 +136,18 @@ def _record(fields: Sequence[str], row: Sequence[object]) -> dict[str, Any]:
     return rec
 
 
-def _dates(data: pd.DataFrame, start: str, end: str) -> tuple[str, str]:
+def _dates(rnd: Round) -> tuple[str, str]:
+    """The fieldwork period: as region.yaml, else the round's package, else the interviews."""
+    start, end = rnd.ref.fieldwork.start, rnd.ref.fieldwork.end
     if start and end:
         return start, end
-    for name in _DATE_COLUMNS:
-        if name in data:
-            when = pd.to_datetime(data[name], errors="coerce", utc=True).dropna()
-            if not when.empty:
-                return (
-                    start or when.min().strftime("%Y-%m-%d"),
-                    end or when.max().strftime("%Y-%m-%d"),
-                )
-    return start, end
+    first, last = rnd.fieldwork if rnd.fieldwork[0] else fieldwork_period(rnd.data)
+    return start or first, end or last
 
 
 def _method(rnd: Round) -> dict[str, Any]:
     ref = rnd.ref
-    start, end = _dates(rnd.data, ref.fieldwork.start, ref.fieldwork.end)
+    start, end = _dates(rnd)
     summary = rnd.summary
     return {
         "country": ref.country,
@@ -186,21 +195,38 @@ def build_region(root: Path) -> Region:
     rounds = tuple(load_round(r, root, core) for r in config.rounds)
     cells = classify_all(catalogue, list(ids), core, list(rounds))
     titles: dict[str, dict[str, str]] = {}
+    notes: dict[str, tuple[str, ...]] = {}
     census_cat = census_catalogue(config) if any(r.census for r in config.rounds) else None
+    census = census_table(config, root, census_cat)
     if census_cat is not None:
         titles = {i: dict(census_cat.get(i).title) for i in CENSUS_IDS}
-    census = census_table(config, root, census_cat)
+        notes = {lg: tuple(census_notes(census, config, census_cat, lg)) for lg in LANGUAGES}
     stacked = stack_rounds(rounds, catalogue, ids, cells, _census_populations(census))
     replicates = None
     variance = "linearised"
+    named: tuple[tuple[str, str, int], ...] = ()
     if uses_replicates(rounds, config.variance):
         sets = [round_replicates(r, config.variance) for r in rounds]
         replicates = combine_replicates(sets)
-        variance = f"replicate ({describe(rounds, sets)})"
+        named = replicate_sets(rounds, sets)
+        variance = f"replicate ({describe(named)})"
     rules = Rules(**config.rules.model_dump())
     table = regional_estimates(stacked, catalogue, ids, cells, rules, replicates)
     return Region(
-        root, config, core, catalogue, ids, rounds, cells, stacked, table, census, variance, titles
+        root,
+        config,
+        core,
+        catalogue,
+        ids,
+        rounds,
+        cells,
+        stacked,
+        table,
+        census,
+        variance,
+        titles,
+        named,
+        notes,
     )
 
 

@@ -1,4 +1,9 @@
-"""The report's own texts in each of its languages."""
+"""The report's own texts in each of its languages.
+
+Every key is in every language. Texts with ``{...}`` fields are formatted by the page: ``{sets}``
+the replicate sets combined (``ARC JKn 15, LUS JKn 8``), ``{n}`` and ``{areas}`` the number and
+codes of the countries a census note names. ``project`` and ``release`` name a round's source.
+"""
 
 from __future__ import annotations
 
@@ -68,6 +73,16 @@ WORDS: dict[str, dict[str, str]] = {
         "suppressed": "suprimido",
         "back": "Volver al informe",
         "languages": "Idiomas",
+        "variance_linearised": "linealizada",
+        "variance_replicate": "por réplicas ({sets})",
+        "project": "proyecto de encuesta",
+        "release": "paquete de publicación",
+        "census_total_one": "total de {n} país: {areas}",
+        "census_total": "total de {n} países: {areas}",
+        "census_left_one": "no incluido: {areas}",
+        "census_left": "no incluidos: {areas}",
+        "no_census": "sin censo de establecimientos",
+        "no_population": "sin población nacional en region.yaml",
     },
     "en": {
         "census": "Facility census indicators",
@@ -132,6 +147,16 @@ WORDS: dict[str, dict[str, str]] = {
         "suppressed": "suppressed",
         "back": "Back to the report",
         "languages": "Languages",
+        "variance_linearised": "linearised",
+        "variance_replicate": "replicate ({sets})",
+        "project": "survey project",
+        "release": "release package",
+        "census_total_one": "total of {n} country: {areas}",
+        "census_total": "total of {n} countries: {areas}",
+        "census_left_one": "not included: {areas}",
+        "census_left": "not included: {areas}",
+        "no_census": "no facility census round",
+        "no_population": "no national population in region.yaml",
     },
     "pt": {
         "census": "Indicadores do censo de estabelecimentos",
@@ -196,6 +221,16 @@ WORDS: dict[str, dict[str, str]] = {
         "suppressed": "suprimido",
         "back": "Voltar ao relatório",
         "languages": "Idiomas",
+        "variance_linearised": "linearizada",
+        "variance_replicate": "por réplicas ({sets})",
+        "project": "projeto de pesquisa",
+        "release": "pacote de divulgação",
+        "census_total_one": "total de {n} país: {areas}",
+        "census_total": "total de {n} países: {areas}",
+        "census_left_one": "não incluído: {areas}",
+        "census_left": "não incluídos: {areas}",
+        "no_census": "sem censo de estabelecimentos",
+        "no_population": "sem população nacional no region.yaml",
     },
     "fr": {
         "census": "Indicateurs du recensement des établissements",
@@ -262,5 +297,15 @@ WORDS: dict[str, dict[str, str]] = {
         "suppressed": "supprimé",
         "back": "Retour au rapport",
         "languages": "Langues",
+        "variance_linearised": "linéarisée",
+        "variance_replicate": "par répliques ({sets})",
+        "project": "projet d'enquête",
+        "release": "paquet de diffusion",
+        "census_total_one": "total de {n} pays : {areas}",
+        "census_total": "total de {n} pays : {areas}",
+        "census_left_one": "non inclus : {areas}",
+        "census_left": "non inclus : {areas}",
+        "no_census": "pas de recensement des établissements",
+        "no_population": "pas de population nationale dans region.yaml",
     },
 }
