@@ -77,6 +77,7 @@ class Staging:
 
     Attributes:
         con: The staging database.
+        path: Its file.
         tables: What each staged table is (header, repeat, file, origin).
         chunks: Number of chunks of submissions.
         ranges: For (table, chunk), the first and last row number of the chunk's rows and
@@ -84,6 +85,7 @@ class Staging:
     """
 
     con: duckdb.DuckDBPyConnection
+    path: Path
     tables: list[_Staged]
     chunks: int
     ranges: dict[tuple[int, int], tuple[int, int, int]]
@@ -156,7 +158,8 @@ def stage_exports(
         The staging, or ``None`` when the files must be read whole.
     """
     folder = Path(tempfile.mkdtemp(prefix="prisonsurvey-import-"))
-    con = duckdb.connect(str(folder / "staging.duckdb"))
+    db_path = folder / "staging.duckdb"
+    con = duckdb.connect(str(db_path))
     try:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = '{folder / 'spill'}'")
@@ -170,7 +173,7 @@ def stage_exports(
             yield None
             return
         chunks, ranges = _number_chunks(con, staged, chunk_size or CHUNK_SUBMISSIONS)
-        yield Staging(con, staged, chunks, ranges)
+        yield Staging(con, db_path, staged, chunks, ranges)
     finally:
         con.close()
         shutil.rmtree(folder, ignore_errors=True)
