@@ -41,7 +41,7 @@ from prisonsurvey.responses.sources import (
     strip_bom,
 )
 
-CHUNK_SUBMISSIONS = 10_000
+CHUNK_SUBMISSIONS = 25_000
 """Submissions typed and stored together (with their repeat rows)."""
 
 STREAM_BYTES = 64 * 2**20
