@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 
 import duckdb
@@ -127,7 +128,9 @@ def write_spool(
             _copy(store, q, spool, parents, import_id)
             finish_import(store, q, result, import_id, started, before_commit)
         except BaseException:
-            con.execute("ROLLBACK")
+            # a failed COMMIT has already ended the transaction
+            with suppress(duckdb.TransactionException):
+                con.execute("ROLLBACK")
             raise
     finally:
         con.execute(f"DETACH {_ATTACHED}")
