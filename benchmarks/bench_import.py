@@ -10,7 +10,9 @@ The baseline, measured in the same run on the same files, is DuckDB's own ``read
 unzipped CSVs into tables of a DuckDB file (all columns as text). Each side runs in its own
 process so peak memory (max RSS) is comparable.
 
-Set ``BENCH_IMPORT_N`` (e.g. ``100000,1000000``) to choose the sizes; default 100000.
+Set ``BENCH_IMPORT_N`` (e.g. ``100000,1000000``) to choose the sizes; default 100000. Each run
+says whether the import met its targets: at most :data:`TIME_RATIO_TARGET` times the time of
+``read_csv`` and a peak memory under :data:`PEAK_GB_TARGET`.
 Set ``BENCH_IMPORT_INSTRUMENT=facility-census`` for a narrower form (no repeats).
 """
 
@@ -32,6 +34,9 @@ INSTRUMENT = ROOT / "questionnaires" / INSTRUMENT_ID / "1.0.0"
 CACHE = Path(tempfile.gettempdir()) / "prisonsurvey-bench-import"
 BLOCK = 50_000
 """Respondents simulated once; larger exports repeat them under new keys."""
+
+TIME_RATIO_TARGET = 2.0
+PEAK_GB_TARGET = 1.5
 
 _BASELINE = """
 import resource, sys, time
@@ -131,16 +136,19 @@ def measure(n: int, work: Path) -> dict[str, float]:
     project = _new_project(work / f"p{n}")
     imp_s, imp_gb = _run(_IMPORT, str(project), str(export), str(n))
     shutil.rmtree(project)
+    ratio = imp_s / base_s
     return {
         "respondents": n,
         "csv_mb": round(size_mb, 1),
         "make_export_seconds": round(make_s, 1),
         "read_csv_seconds": round(base_s, 2),
         "import_seconds": round(imp_s, 2),
-        "import_time_ratio_to_read_csv": round(imp_s / base_s, 2),
+        "import_time_ratio_to_read_csv": round(ratio, 2),
         "read_csv_peak_gb": round(base_gb, 2),
         "import_peak_gb": round(imp_gb, 2),
         "import_memory_ratio_to_read_csv": round(imp_gb / base_gb, 2),
+        "time_target_met": ratio <= TIME_RATIO_TARGET,
+        "memory_target_met": imp_gb < PEAK_GB_TARGET,
     }
 
 
@@ -149,7 +157,8 @@ def main() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         results = [measure(n, Path(tmp)) for n in sizes]
     baseline = "DuckDB read_csv of the same unzipped CSV files into a DuckDB file"
-    return {"baseline": baseline, "runs": results}
+    targets = {"time_ratio_at_most": TIME_RATIO_TARGET, "peak_gb_under": PEAK_GB_TARGET}
+    return {"baseline": baseline, "targets": targets, "runs": results}
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ commits: all of it or, on any failure (or a killed process), none of it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,21 +73,30 @@ def begin_import(store: Store) -> int:
     return int(row[0]) if row else 1
 
 
-def write_batch(
-    store: Store,
-    q: Questionnaire,
-    tables: list[RawTable],
-    typed: dict[int, TypedTable],
-    batch: Batch,
-    parents: dict[str, str | None],
-    result: ImportResult,
-    import_id: int,
-    progress: Progress | None = None,
-) -> None:
-    """Write a batch inside the open transaction; sets the batch's counts in ``result``.
+@dataclass
+class Planned:
+    """What one batch adds to the store.
 
-    An import may write several batches (chunks of submissions with their repeat rows); a
-    submission's rows are all in one batch.
+    Attributes:
+        changed: Keys of stored submissions whose current version changes.
+        root: The new root rows (versions), finished with ``_current`` and ``_import_id``.
+        children: The new repeat rows by repeat name, finished the same way.
+        quarantine: The problems with ``import_id`` and ``q_hash``.
+    """
+
+    changed: list[str]
+    root: pd.DataFrame
+    children: dict[str, pd.DataFrame]
+    quarantine: pd.DataFrame
+
+
+def plan_batch(
+    store: Store, q: Questionnaire, batch: Batch, result: ImportResult, import_id: int
+) -> Planned:
+    """Decide what a batch adds, against the store as it is; sets the batch's counts.
+
+    A submission's rows are all in one batch, so the batches of one import can be planned
+    against the store as it was before the import and written afterwards.
     """
     con = store.con
     root_name = table_name(q.id)
@@ -150,8 +160,53 @@ def write_batch(
     result.new = len(keys - stored)
     result.updated = len(changed)
     result.unchanged = len(keys) - result.new - result.updated
-    if changed:
-        con.register("chg_df", pd.DataFrame({"k": changed}))
+    pairs = set(zip(versions["_key"], versions["_sub_hash"], strict=True))
+    children: dict[str, pd.DataFrame] = {}
+    for rep, c in good_children.items():
+        keep = np.array(
+            [(k, h) in pairs for k, h in zip(c["_root_key"], c["_sub_hash"], strict=True)],
+            dtype=bool,
+        )
+        c = c[keep].drop_duplicates(["_key", "_sub_hash"])
+        children[rep] = _finish(c, win, "_root_key", import_id)
+    if len(qframe):
+        qframe = qframe.astype({"value": str, "column_name": str, "code": str})
+        qframe["import_id"] = import_id
+        qframe["q_hash"] = pd.util.hash_pandas_object(
+            qframe[
+                ["source_file", "row_number", "table_name", "column_name", "value", "code"]
+            ].astype(str),
+            index=False,
+        ).to_numpy()
+    result.quarantine_rows = len(qframe)
+    return Planned(changed, _finish(versions, win, "_key", import_id), children, qframe)
+
+
+QUARANTINE_INSERT = (
+    "INSERT INTO quarantine SELECT import_id, source_file, sheet, row_number, "
+    "table_name, record_key, column_name, value, code, reason, q_hash FROM "
+    "(SELECT DISTINCT ON (q_hash) * FROM {source}) r WHERE NOT EXISTS "
+    "(SELECT 1 FROM quarantine x WHERE x.q_hash = r.q_hash)"
+)
+"""Store new problems once (``{source}``: a relation with the quarantine's columns)."""
+
+
+def write_batch(
+    store: Store,
+    q: Questionnaire,
+    tables: list[RawTable],
+    typed: dict[int, TypedTable],
+    batch: Batch,
+    parents: dict[str, str | None],
+    result: ImportResult,
+    import_id: int,
+    progress: Progress | None = None,
+) -> None:
+    """Write a batch inside the open transaction; sets the batch's counts in ``result``."""
+    con = store.con
+    planned = plan_batch(store, q, batch, result, import_id)
+    if planned.changed:
+        con.register("chg_df", pd.DataFrame({"k": planned.changed}))
         for table in [None, *parents]:
             name = table_name(q.id, table)
             if store.has_table(name):
@@ -162,35 +217,15 @@ def write_batch(
         con.unregister("chg_df")
     if progress:
         progress("writing", 0, 1)
-    pairs = set(zip(versions["_key"], versions["_sub_hash"], strict=True))
-    _insert(store, q.id, None, _finish(versions, win, "_key", import_id))
-    for rep, c in good_children.items():
-        keep = np.array(
-            [(k, h) in pairs for k, h in zip(c["_root_key"], c["_sub_hash"], strict=True)],
-            dtype=bool,
-        )
-        c = c[keep].drop_duplicates(["_key", "_sub_hash"])
-        _insert(store, q.id, rep, _finish(c, win, "_root_key", import_id))
+    _insert(store, q.id, None, planned.root)
+    for rep, c in planned.children.items():
+        _insert(store, q.id, rep, c)
     for t, i in zip(tables, range(len(tables)), strict=True):
         insert_raw(con, t, typed[i].frame["_key"], import_id)
-    if len(qframe):
-        qframe = qframe.astype({"value": str, "column_name": str, "code": str})
-        qframe["import_id"] = import_id
-        qframe["q_hash"] = pd.util.hash_pandas_object(
-            qframe[
-                ["source_file", "row_number", "table_name", "column_name", "value", "code"]
-            ].astype(str),
-            index=False,
-        ).to_numpy()
-        con.register("q_df", qframe)
-        con.execute(
-            "INSERT INTO quarantine SELECT import_id, source_file, sheet, row_number, "
-            "table_name, record_key, column_name, value, code, reason, q_hash FROM "
-            "(SELECT DISTINCT ON (q_hash) * FROM q_df) r WHERE NOT EXISTS "
-            "(SELECT 1 FROM quarantine x WHERE x.q_hash = r.q_hash)"
-        )
+    if len(planned.quarantine):
+        con.register("q_df", planned.quarantine)
+        con.execute(QUARANTINE_INSERT.format(source="q_df"))
         con.unregister("q_df")
-    result.quarantine_rows = len(qframe)
 
 
 def finish_import(
@@ -236,26 +271,53 @@ _NULL_TYPES = ("NULL", '"NULL"')
 
 
 def _insert(store: Store, instrument_id: str, repeat: str | None, frame: pd.DataFrame) -> None:
-    if not len(frame):
-        return
-    con = store.con
     name = table_name(instrument_id, repeat)
+    if append_frame(store.con, name, frame):
+        store.con.execute(
+            "INSERT INTO response_tables VALUES (?, ?, ?)", [instrument_id, repeat, name]
+        )
+
+
+def append_frame(con: Any, name: str, frame: pd.DataFrame) -> bool:
+    """Append ``frame`` to table ``name`` by column name, creating or widening it.
+
+    Returns:
+        Whether the table was created.
+    """
+    if not len(frame):
+        return False
     # A column empty in this batch (a KoBo sheet name in a Central export) would get DuckDB's
     # NULL type and refuse the values a later export brings: store it as text.
     empty_text = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
     if empty_text:
         frame = frame.astype({c: "string" for c in empty_text})
     con.register("ins_df", frame)
-    if not store.has_table(name):
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM ins_df")
-        con.execute("INSERT INTO response_tables VALUES (?, ?, ?)", [instrument_id, repeat, name])
-    else:
-        have = {r[0]: r[1] for r in con.execute(f"DESCRIBE {name}").fetchall()}
-        for col, typ, *_ in con.execute("DESCRIBE SELECT * FROM ins_df").fetchall():
-            typ = "VARCHAR" if typ in _NULL_TYPES else typ
-            if col not in have:
-                con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {typ}')
-            elif have[col] in _NULL_TYPES:
-                con.execute(f'ALTER TABLE {name} ALTER "{col}" SET DATA TYPE {typ}')
-        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM ins_df")
-    con.unregister("ins_df")
+    try:
+        return copy_into(con, "ins_df", name)
+    finally:
+        con.unregister("ins_df")
+
+
+def copy_into(con: Any, source: str, name: str) -> bool:
+    """Append the rows of relation ``source`` to table ``name`` (created or widened as needed).
+
+    Returns:
+        Whether the table was created.
+    """
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+        "AND table_catalog = current_database()",
+        [name],
+    ).fetchone()
+    if not found or not found[0]:
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {source}")
+        return True
+    have = {r[0]: r[1] for r in con.execute(f"DESCRIBE {name}").fetchall()}
+    for col, typ, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall():
+        typ = "VARCHAR" if typ in _NULL_TYPES else typ
+        if col not in have:
+            con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {typ}')
+        elif have[col] in _NULL_TYPES:
+            con.execute(f'ALTER TABLE {name} ALTER "{col}" SET DATA TYPE {typ}')
+    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {source}")
+    return False

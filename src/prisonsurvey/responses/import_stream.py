@@ -41,7 +41,7 @@ from prisonsurvey.responses.sources import (
     strip_bom,
 )
 
-CHUNK_SUBMISSIONS = 10_000
+CHUNK_SUBMISSIONS = 25_000
 """Submissions typed and stored together (with their repeat rows)."""
 
 STREAM_BYTES = 64 * 2**20
@@ -77,21 +77,31 @@ class Staging:
 
     Attributes:
         con: The staging database.
+        path: Its file.
         tables: What each staged table is (header, repeat, file, origin).
         chunks: Number of chunks of submissions.
+        ranges: For (table, chunk), the first and last row number of the chunk's rows and
+            how many rows it has (the rows in between are all its own when the count fits).
     """
 
     con: duckdb.DuckDBPyConnection
+    path: Path
     tables: list[_Staged]
     chunks: int
+    ranges: dict[tuple[int, int], tuple[int, int, int]]
 
     def chunk(self, k: int) -> ReadExports:
         """The tables of chunk ``k``: its submissions and their repeat rows, in file order."""
         out = ReadExports()
-        for t in self.tables:
+        for i, t in enumerate(self.tables):
             cols = ", ".join(f"c{i}" for i in range(len(t.header)))
+            lo, hi, count = self.ranges.get((i, k), (0, -1, 0))
+            where = f"_row BETWEEN {lo} AND {hi}"
+            if count != hi - lo + 1:
+                # rows of this chunk lie among rows of others: pick them by number
+                where += f" AND _row IN (SELECT _row FROM {t.name}_c WHERE _chunk = {int(k)})"
             arrow = self.con.sql(
-                f"SELECT {cols}, _row FROM {t.name} WHERE _chunk = {int(k)} ORDER BY _row"
+                f"SELECT {cols}, _row FROM {t.name} WHERE {where} ORDER BY _row"
             ).to_arrow_table()
             assert arrow is not None
             rows = arrow.column("_row").to_numpy().astype(np.int64)
@@ -148,11 +158,11 @@ def stage_exports(
         The staging, or ``None`` when the files must be read whole.
     """
     folder = Path(tempfile.mkdtemp(prefix="prisonsurvey-import-"))
-    con = duckdb.connect(str(folder / "staging.duckdb"))
+    db_path = folder / "staging.duckdb"
+    con = duckdb.connect(str(db_path))
     try:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = '{folder / 'spill'}'")
-        con.execute("SET preserve_insertion_order = false")
         staged: list[_Staged] = []
         try:
             for n, path in enumerate(paths):
@@ -162,8 +172,8 @@ def stage_exports(
         if not any(t.repeat is None for t in staged):
             yield None
             return
-        chunks = _number_chunks(con, staged, chunk_size or CHUNK_SUBMISSIONS)
-        yield Staging(con, staged, chunks)
+        chunks, ranges = _number_chunks(con, staged, chunk_size or CHUNK_SUBMISSIONS)
+        yield Staging(con, db_path, staged, chunks, ranges)
     finally:
         con.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -292,8 +302,15 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def _number_chunks(con: duckdb.DuckDBPyConnection, staged: list[_Staged], size: int) -> int:
-    """Give every staged row the chunk of its submission (repeat rows follow their root)."""
+def _number_chunks(
+    con: duckdb.DuckDBPyConnection, staged: list[_Staged], size: int
+) -> tuple[int, dict[tuple[int, int], tuple[int, int, int]]]:
+    """Give every staged row the chunk of its submission (repeat rows follow their root).
+
+    The wide staged tables stay as they are (in row order); a narrow table per staged table
+    (``{name}_c``: row number, chunk) says where each row goes, and the row-number range of
+    each chunk lets :meth:`Staging.chunk` read only its part of the wide table.
+    """
     roots: list[str] = []
     for i, t in enumerate(staged):
         if t.repeat is None:
@@ -306,14 +323,19 @@ def _number_chunks(con: duckdb.DuckDBPyConnection, staged: list[_Staged], size: 
     )
     row = con.execute("SELECT coalesce(max(_chunk), 0) FROM chunk_of").fetchone()
     last = int(row[0]) if row else 0
-    for t in staged:
+    ranges: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for i, t in enumerate(staged):
         con.execute(
-            f"CREATE TABLE {t.name}_c AS SELECT s.* EXCLUDE (_rk), coalesce(c._chunk, {last}) "
-            f"AS _chunk FROM {t.name} s LEFT JOIN chunk_of c USING (_rk)"
+            f"CREATE TABLE {t.name}_c AS SELECT s._row, coalesce(c._chunk, {last}) AS _chunk "
+            f"FROM (SELECT _row, _rk FROM {t.name}) s LEFT JOIN chunk_of c USING (_rk) "
+            "ORDER BY _chunk, _row"
         )
-        con.execute(f"DROP TABLE {t.name}")
-        t.name = f"{t.name}_c"
-    return last + 1
+        for k, lo, hi, count in con.execute(
+            f"SELECT _chunk, min(_row), max(_row), count(*) FROM {t.name}_c GROUP BY _chunk"
+        ).fetchall():
+            ranges[(i, int(k))] = (int(lo), int(hi), int(count))
+    con.execute("DROP TABLE chunk_of")
+    return last + 1, ranges
 
 
 __all__ = [

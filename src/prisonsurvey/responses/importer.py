@@ -22,11 +22,8 @@ Codes (input refused, exit 2):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
-
-import duckdb
 
 from prisonsurvey.errors import InputError, Severity
 from prisonsurvey.project import Project
@@ -34,12 +31,8 @@ from prisonsurvey.responses.harmonise import repeat_parents
 from prisonsurvey.responses.import_batch import assemble_batch
 from prisonsurvey.responses.import_read import check_tables, read_exports, repeat_names
 from prisonsurvey.responses.import_result import ImportResult, Progress
-from prisonsurvey.responses.import_store import (
-    begin_import,
-    commit_batch,
-    finish_import,
-    write_batch,
-)
+from prisonsurvey.responses.import_spool import Spool, write_spool
+from prisonsurvey.responses.import_store import commit_batch, plan_batch
 from prisonsurvey.responses.import_stream import (
     STORE_MEMORY_LIMIT,
     STREAM_BYTES,
@@ -106,7 +99,7 @@ def _import_staged(
     started: datetime,
     progress: Progress | None,
 ) -> ImportResult:
-    """Import a staged export chunk by chunk of submissions, in one transaction."""
+    """Import a staged export chunk by chunk of submissions, stored in one transaction."""
     q = project.questionnaire
     parents = repeat_parents(q)
     first = staging.chunk(0)
@@ -119,27 +112,25 @@ def _import_staged(
         notes=[n for n in notes if n.severity is not Severity.ERROR],
     )
     with Store.open(project) as store:
-        # the transaction's pages go to disk rather than stay cached in memory
         store.con.execute(f"SET memory_limit = '{STORE_MEMORY_LIMIT}'")
-        import_id = begin_import(store)
-        try:
-            for k in range(staging.chunks):
-                read = first if k == 0 else staging.chunk(k)
-                if progress:
-                    progress("importing", k, staging.chunks)
-                tables, typed = type_exports(project, read)
-                part = ImportResult(files=result.files)
-                batch = assemble_batch(store, q, tables, typed, parents, part)
-                write_batch(store, q, tables, typed, batch, parents, part, import_id)
-                for name in _COUNTS:
-                    setattr(result, name, getattr(result, name) + getattr(part, name))
-                del read, tables, typed, batch
-            finish_import(store, q, result, import_id, started, before_commit)
-        except BaseException:
-            # a failed COMMIT has already ended the transaction
-            with suppress(duckdb.TransactionException):
-                store.con.execute("ROLLBACK")
-            raise
+        row = store.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchone()
+        import_id = int(row[0]) if row else 1
+        # each chunk is planned against the store as it was before the import (a submission's
+        # rows are all in one chunk) and spooled; the store is written once, at the end
+        spool = Spool(staging)
+        for k in range(staging.chunks):
+            read = first if k == 0 else staging.chunk(k)
+            if progress:
+                progress("importing", k, staging.chunks)
+            tables, typed = type_exports(project, read)
+            part = ImportResult(files=result.files)
+            batch = assemble_batch(store, q, tables, typed, parents, part)
+            planned = plan_batch(store, q, batch, part, import_id)
+            spool.add(planned, read.tables, tables, typed)
+            for name in _COUNTS:
+                setattr(result, name, getattr(result, name) + getattr(part, name))
+            del read, tables, typed, batch, planned
+        write_spool(store, q, spool, parents, result, import_id, started, before_commit)
     if progress:
         progress("importing", staging.chunks, staging.chunks)
     return result
