@@ -40,18 +40,25 @@ IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True, eq=False)
-class _PairSums:
-    """Row sums by (unit, finest cell) pair, every table shaped ``(S, V)``."""
+class _Sums:
+    """Row sums by (unit, cell), one column per pair that holds respondents.
 
-    unit: IntArray  # unit of every pair
-    cell: IntArray  # finest cell of every pair (F: rows in no cell)
-    a: FloatArray  # sum of w y
-    b: FloatArray  # sum of w x (x: the denominator, or 1 where y is present)
-    count: FloatArray  # rows with y present and a positive weight
-    w_present: FloatArray | None  # sum of w where y is present (ratios)
-    wy2: FloatArray  # sum of w y^2 (zero for 0/1 variables, whose sum is a)
-    nonzero: FloatArray | None  # rows with y != 0 and a positive weight
-    binary: npt.NDArray[np.bool_]  # whether each variable takes only 0 and 1
+    ``tables`` holds, one above the other, ``(V, S)`` blocks named by ``blocks``: ``a`` (sum of
+    ``w y``), ``b`` (sum of ``w x``, ``x`` the denominator or 1 where ``y`` is present),
+    ``count`` (rows with ``y`` present and a positive weight), and when needed ``w_present``
+    (sum of ``w`` where ``y`` is present, for ratios), ``wy2`` (sum of ``w y^2``) and ``nonzero``
+    (rows with ``y != 0`` and a positive weight).
+    """
+
+    unit: IntArray
+    cell: IntArray
+    tables: FloatArray
+    blocks: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Number of pairs ``S``."""
+        return int(self.unit.shape[0])
 
 
 def nested_kernel(
@@ -101,11 +108,23 @@ def nested_kernel(
             which = [design.strata_labels[i] for i in np.flatnonzero(lonely)][:5]
             raise LonelyPsuError(f"strata with a single PSU: {which}")
     layout = _layout(design, cells, n_cells)
-    sums = _pair_sums(design, layout, y, x, kind, count_nonzero)
-    return [
-        _grouping(design, layout, sums, cell_map, size, kind)
-        for cell_map, size in zip(maps, sizes, strict=True)
-    ]
+    pairs, binary = _pair_sums(design, layout, y, x, kind, count_nonzero)
+    # finer sets first; a set is added up from the smallest set already added up that groups
+    # into it, else from the pairs
+    done: list[tuple[IntArray, _Sums]] = []
+    found: dict[int, KernelResult] = {}
+    for k in sorted(range(len(maps)), key=lambda j: -sizes[j]):
+        cell_map = maps[k]
+        source, lookup = pairs, np.append(cell_map, -1)
+        for finer, folded in sorted(done, key=lambda d: d[1].size):
+            grouping = _grouping_of(finer, cell_map)
+            if grouping is not None:
+                source, lookup = folded, grouping
+                break
+        folded = _fold(source, lookup, sizes[k], layout.n_units)
+        done.append((cell_map, folded))
+        found[k] = _estimate(design, layout, folded, binary, sizes[k], kind)
+    return [found[k] for k in range(len(maps))]
 
 
 def _fraction(design: SurveyDesign) -> FloatArray:
@@ -123,7 +142,7 @@ def _pair_sums(
     x: FloatArray | Sequence[FloatArray] | None,
     kind: Kind,
     count_nonzero: bool,
-) -> _PairSums:
+) -> tuple[_Sums, npt.NDArray[np.bool_]]:
     """The one pass over the rows: every variable summed by (unit, finest cell) pair."""
     space = layout.n_units * (layout.n_cells + 1)
     n = layout.key.shape[0]
@@ -142,42 +161,72 @@ def _pair_sums(
     w = design.weights
     positive = w > 0
     all_positive = bool(np.all(positive))
-    cols: dict[str, list[FloatArray]] = {k: [] for k in ("a", "b", "n", "wm", "q", "nz")}
+    cols: dict[str, list[FloatArray]] = {
+        k: [] for k in ("a", "b", "count", "w_present", "wy2", "nonzero")
+    }
     binary: list[bool] = []
     zeros = np.zeros(n_pairs)
 
-    def tab(values: npt.ArrayLike) -> FloatArray:
-        return _bincount(pair, weights=values, minlength=n_pairs)
+    def tab(values: npt.ArrayLike | None, rows: IntArray | None = None) -> FloatArray:
+        if rows is None:
+            return _bincount(pair, weights=values, minlength=n_pairs)
+        picked = None if values is None else np.asarray(values)[rows]
+        return _bincount(pair[rows], weights=picked, minlength=n_pairs)
 
+    # sums over every row, from which a variable's sums over its present rows are its sums
+    # over its missing rows taken away (when fewer than half are missing)
+    all_rows = tab(None)
+    all_w = tab(w)
+    all_counted = all_rows if all_positive else tab(positive)
     for v, yv in enumerate(ys):
-        m = ~np.isnan(yv)
+        missing = np.isnan(yv)
         if xs is not None:
-            m &= ~np.isnan(xs[v])
-        num = np.where(m, yv, 0.0)
-        den = np.where(m, xs[v], 0.0) if xs is not None and kind is Kind.RATIO else m
+            missing |= np.isnan(xs[v])
+        lost = np.flatnonzero(missing)
+        num = yv
+        if lost.shape[0]:
+            num = yv.copy()
+            num[lost] = 0.0
         wnum = w * num
         cols["a"].append(tab(wnum))
-        cols["b"].append(tab(w * den))
-        cols["n"].append(tab(m if all_positive else m & positive))
+        if 2 * lost.shape[0] <= n:
+            rows = all_rows - tab(None, lost)
+            w_present = np.where(rows > 0, all_w - tab(w, lost), 0.0)
+            counted = all_counted - (
+                tab(None, lost) if all_positive else tab(None, lost[positive[lost]])
+            )
+        else:
+            kept = np.flatnonzero(~missing)
+            w_present = tab(w, kept)
+            counted = tab(None, kept if all_positive else kept[positive[kept]])
         if kind is Kind.RATIO:
-            cols["wm"].append(tab(w * m))
+            assert xs is not None
+            den = xs[v]
+            if lost.shape[0]:
+                den = den.copy()
+                den[lost] = 0.0
+            cols["b"].append(tab(w * den))
+            cols["w_present"].append(w_present)
+        else:
+            cols["b"].append(w_present)
+        cols["count"].append(counted)
         if count_nonzero:
-            cols["nz"].append(tab((num != 0) & positive))
+            cols["nonzero"].append(tab((num != 0) & positive))
+        # 0/1 variables: the sum of w y^2 is the sum of w y (ratios have no design effect)
         is_binary = kind is Kind.RATIO or bool(np.all((num == 0) | (num == 1)))
         binary.append(is_binary)
-        cols["q"].append(zeros if is_binary else tab(wnum * num))
+        cols["wy2"].append(zeros if is_binary else tab(wnum * num))
+    if all(binary):
+        cols["wy2"] = []
+    blocks = tuple(k for k, v in cols.items() if v)
     c1 = layout.n_cells + 1
-    return _PairSums(
+    sums = _Sums(
         unit=(present // c1).astype(np.intp),
         cell=(present % c1).astype(np.intp),
-        a=np.stack(cols["a"], axis=1),
-        b=np.stack(cols["b"], axis=1),
-        count=np.stack(cols["n"], axis=1),
-        w_present=np.stack(cols["wm"], axis=1) if cols["wm"] else None,
-        wy2=np.stack(cols["q"], axis=1),
-        nonzero=np.stack(cols["nz"], axis=1) if cols["nz"] else None,
-        binary=np.array(binary, dtype=bool),
+        tables=np.stack([col for k in blocks for col in cols[k]]),
+        blocks=blocks,
     )
+    return sums, np.array(binary, dtype=bool)
 
 
 def _runs(sorted_keys: npt.NDArray[np.int64]) -> tuple[IntArray, npt.NDArray[np.int64]]:
@@ -189,44 +238,83 @@ def _runs(sorted_keys: npt.NDArray[np.int64]) -> tuple[IntArray, npt.NDArray[np.
     return starts, sorted_keys[starts]
 
 
-def _grouping(
+def _grouping_of(finer: IntArray, coarser: IntArray) -> IntArray | None:
+    """The coarser set's cell of every cell of the finer set, if the finer set groups into it.
+
+    Both are maps from the finest cells; ``None`` when a finer cell spans several coarser ones
+    or rows outside the finer set are inside the coarser one.
+    """
+    inside = finer >= 0
+    if np.any(coarser[~inside] >= 0):
+        return None
+    size = int(finer.max()) + 1 if np.any(inside) else 0
+    lookup = np.full(size + 1, -1, dtype=np.intp)
+    lookup[finer[inside]] = coarser[inside]
+    if not np.array_equal(lookup[finer[inside]], coarser[inside]):
+        return None
+    return lookup
+
+
+def _fold(source: _Sums, lookup: IntArray, n_cells: int, n_units: int) -> _Sums:
+    """Add up the pairs of ``source`` by (new cell, unit), sorted by cell, then unit.
+
+    PSUs are numbered stratum by stratum, so the strata of a cell are runs of its pairs.
+    """
+    coarse = lookup[source.cell]
+    inside = coarse >= 0
+    key = coarse.astype(np.int64) * n_units + source.unit
+    space = n_cells * n_units
+    if space <= 4 * source.size + 1_000_000:
+        used = np.zeros(space, dtype=bool)
+        used[key[inside]] = True
+        present = np.flatnonzero(used)
+        rank = np.cumsum(used, dtype=np.intp) - 1
+        target = np.where(inside, rank[np.where(inside, key, 0)], present.shape[0])
+    else:
+        present, inverse = np.unique(key[inside], return_inverse=True)
+        target = np.full(source.size, present.shape[0], dtype=np.intp)
+        target[inside] = inverse.reshape(-1)
+    n_target = int(present.shape[0])
+    # rows outside every new cell go to a last column, dropped
+    tables = np.empty((source.tables.shape[0], n_target))
+    for k, row in enumerate(source.tables):
+        tables[k] = np.bincount(target, weights=row, minlength=n_target + 1)[:n_target]
+    return _Sums(
+        unit=(present % n_units).astype(np.intp),
+        cell=(present // n_units).astype(np.intp),
+        tables=tables,
+        blocks=source.blocks,
+    )
+
+
+def _estimate(
     design: SurveyDesign,
     layout: _Layout,
-    sums: _PairSums,
-    cell_map: IntArray,
+    sums: _Sums,
+    binary: npt.NDArray[np.bool_],
     n_cells: int,
     kind: Kind,
 ) -> KernelResult:
-    """One grouping's estimates from the pair sums."""
-    n_var = sums.a.shape[1]
-    coarse = np.append(cell_map, -1)[sums.cell]
-    keep = np.flatnonzero(coarse >= 0)
-    n_units = layout.n_units
-    # (cell, unit) pairs of the grouping, sorted by cell, then unit (PSUs are numbered
-    # stratum by stratum, so strata are contiguous within a cell)
-    key = coarse[keep].astype(np.int64) * n_units + sums.unit[keep]
-    by_key = np.argsort(key, kind="stable")
-    order = keep[by_key]
-    starts, uniq = _runs(key[by_key])
-    unit = (uniq % n_units).astype(np.intp)
-    cell = (uniq // n_units).astype(np.intp)
-
-    def fold(table: FloatArray) -> FloatArray:
-        if starts.shape[0] == 0:
-            return np.zeros((0, n_var))
-        return np.asarray(np.add.reduceat(table[order], starts, axis=0))
-
-    a, b, count = fold(sums.a), fold(sums.b), fold(sums.count)
+    """One set's estimates from its (cell, unit) sums."""
+    n_var = binary.shape[0]
+    unit, cell = sums.unit, sums.cell
+    # pairs by variables, as (S, V) blocks side by side
+    tables = np.ascontiguousarray(sums.tables.T)
     cell_starts, cell_ids = _runs(cell.astype(np.int64))
+    cell_sums = np.zeros((n_cells, tables.shape[1]))
+    if cell_starts.shape[0]:
+        cell_sums[cell_ids] = np.add.reduceat(tables, cell_starts, axis=0)
 
-    def per_cell(table: FloatArray) -> FloatArray:
-        out = np.zeros((n_cells, n_var))
-        if cell_starts.shape[0]:
-            out[cell_ids] = np.add.reduceat(table, cell_starts, axis=0)
-        return out
+    def block(name: str) -> FloatArray:
+        k = sums.blocks.index(name)
+        return tables[:, k * n_var : (k + 1) * n_var]
 
-    a_c, b_c = per_cell(a), per_cell(b)
-    counts = per_cell(count)
+    def per_cell(name: str) -> FloatArray:
+        k = sums.blocks.index(name)
+        return cell_sums[:, k * n_var : (k + 1) * n_var]
+
+    a, b, count = block("a"), block("b"), block("count")
+    a_c, b_c, counts = per_cell("a"), per_cell("b"), per_cell("count")
     if kind is Kind.TOTAL:
         est = a_c
         centre = np.zeros((n_cells, n_var))
@@ -236,17 +324,19 @@ def _grouping(
             est = a_c / b_c
         centre = np.nan_to_num(est)
         scale = np.where(b_c != 0, b_c, np.nan)
-    wn = b_c if sums.w_present is None else per_cell(fold(sums.w_present))
+    wn = per_cell("w_present") if "w_present" in sums.blocks else b_c
     present = count > 0
     if layout.unit_psu is None:
         psu = unit
-        n_psu = per_cell(present.astype(np.float64))
+        n_psu = np.zeros((n_cells, n_var))
+        if cell_starts.shape[0]:
+            n_psu[cell_ids] = np.add.reduceat(present.astype(np.float64), cell_starts, axis=0)
     else:
         psu = layout.unit_psu[unit]
         n_psu = _distinct_psus(design, cell, psu, present, n_cells)
     if layout.factors is not None:
-        dense_a = np.zeros((n_units, n_cells, n_var))
-        dense_b = np.zeros((n_units, n_cells, n_var))
+        dense_a = np.zeros((layout.n_units, n_cells, n_var))
+        dense_b = np.zeros((layout.n_units, n_cells, n_var))
         dense_a[unit, cell] = a
         dense_b[unit, cell] = b
         tabs = [(dense_a[:, :, v], dense_b[:, :, v]) for v in range(n_var)]
@@ -256,14 +346,14 @@ def _grouping(
         scores = (a - centre[cell] * b) / scale[cell]
         variance, n_strata = _sparse_variance(design, scores, cell, psu, present, n_cells)
         df = (n_psu - n_strata).astype(np.int64)
-    q = np.where(sums.binary[None, :], a_c, per_cell(fold(sums.wy2)))
     if kind is not Kind.RATIO:
+        q = a_c if "wy2" not in sums.blocks else np.where(binary[None, :], a_c, per_cell("wy2"))
         deff, deffr = _deff(kind, variance, q, a_c, b_c, counts)
     else:
         deff = deffr = np.full((n_cells, n_var), np.nan)
     nonzero = (
-        per_cell(fold(sums.nonzero)).astype(np.int64)
-        if sums.nonzero is not None
+        per_cell("nonzero").astype(np.int64)
+        if "nonzero" in sums.blocks
         else np.full((n_cells, n_var), -1, dtype=np.int64)
     )
     return KernelResult(

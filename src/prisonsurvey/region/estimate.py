@@ -22,7 +22,7 @@ from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.design.survey_design import SurveyDesign
 from prisonsurvey.distributions import norm_ppf
 from prisonsurvey.estimation.rules import Rules
-from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate
+from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_many
 from prisonsurvey.questionnaire.indicators import IndicatorCatalogue, IndicatorKind
 from prisonsurvey.region.comparability import Cell
 from prisonsurvey.region.model import Comparability
@@ -88,26 +88,35 @@ def _requests(
     return out
 
 
-def _table(
+def _tables(
     design: SurveyDesign,
     stacked: pd.DataFrame,
     catalogue: IndicatorCatalogue,
     ids: Sequence[str],
-    by: tuple[str, ...],
-    df: str,
+    sets: Sequence[tuple[tuple[str, ...], str]],
     rules: Rules,
-) -> pd.DataFrame:
-    parts = [tabulate(design, stacked, r).table for r in _requests(catalogue, ids, by, df, rules)]
-    table = pd.concat(parts, ignore_index=True).rename(columns={"variable": "indicator"})
-    scale = table["indicator"].map(lambda i: catalogue.get(i).scale)
-    for col in SCALED:
-        table[col] = table[col] * scale
-    table["unit"] = table["indicator"].map(lambda i: catalogue.get(i).unit)
-    table["area"] = table.get(COUNTRY, REGION)
-    for name in DOMAINS:
-        if name not in table:
-            table[name] = np.nan
-    return table
+) -> list[pd.DataFrame]:
+    """One table per domain set (``by``, degrees of freedom), every set from one pass."""
+    requests = [_requests(catalogue, ids, by, df, rules) for by, df in sets]
+    found = tabulate_many(design, stacked, [r for group in requests for r in group])
+    scale = {i: catalogue.get(i).scale for i in ids}
+    unit = {i: catalogue.get(i).unit for i in ids}
+    out: list[pd.DataFrame] = []
+    start = 0
+    for group in requests:
+        parts = [t.table for t in found[start : start + len(group)]]
+        start += len(group)
+        table = pd.concat(parts, ignore_index=True).rename(columns={"variable": "indicator"})
+        factor = table["indicator"].map(scale)
+        for col in SCALED:
+            table[col] = table[col] * factor
+        table["unit"] = table["indicator"].map(unit)
+        table["area"] = table.get(COUNTRY, REGION)
+        for name in DOMAINS:
+            if name not in table:
+                table[name] = np.nan
+        out.append(table)
+    return out
 
 
 def _blank(table: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
@@ -213,16 +222,13 @@ def regional_estimates(
     countries = [str(c) for c in labels]
     # countries as a categorical, factorized once for the three country breakdowns
     by_code = stacked.assign(**{COUNTRY: pd.Categorical.from_codes(codes, pd.Index(countries))})
-    country_parts = [
-        _table(design, by_code, catalogue, ids, (COUNTRY, *extra), "domain", rules)
-        for extra in ((), *((d,) for d in DOMAINS))
-    ]
-    by_country = _mark_countries(pd.concat(country_parts, ignore_index=True), cells)
-    region_parts = [
-        _table(design, stacked, catalogue, ids, extra, "design", rules)
-        for extra in ((), *((d,) for d in DOMAINS))
-    ]
-    region = _mark_region(pd.concat(region_parts, ignore_index=True), cells, countries)
+    extras: list[tuple[str, ...]] = [(), *((d,) for d in DOMAINS)]
+    sets = [((COUNTRY, *extra), "domain") for extra in extras]
+    sets += [(extra, "design") for extra in extras]
+    # every domain set is a grouping of country x sex x legal status: one pass over the rows
+    parts = _tables(design, by_code, catalogue, ids, sets, rules)
+    by_country = _mark_countries(pd.concat(parts[: len(extras)], ignore_index=True), cells)
+    region = _mark_region(pd.concat(parts[len(extras) :], ignore_index=True), cells, countries)
     average = _average(by_country)
     table = pd.concat([by_country, region, average], ignore_index=True)
     order = {i: k for k, i in enumerate(ids)}
