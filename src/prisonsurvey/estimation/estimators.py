@@ -208,7 +208,14 @@ def _estimates(
     else:
         df_used = np.full((n_cells, n_var), float(df))
     lower, upper = _intervals(method, stat, kind, res.estimate, se, df_used, level, res.n)
-    frame = pd.DataFrame(
+    clash = [c for c in domains.by if c in COLUMNS]
+    if clash:
+        raise ValueError(f"cannot insert {clash[0]}, already exists")
+    columns: dict[str, object] = {
+        by_col: np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
+        for by_col in domains.by
+    }
+    columns.update(
         {
             "variable": np.tile([nm[0] for nm in names], n_cells),
             "level": pd.Series(np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells)),
@@ -228,10 +235,7 @@ def _estimates(
             "n_category": np.where(res.n_nonzero < 0, np.nan, res.n_nonzero).ravel(),
         }
     )
-    for by_col in domains.by:
-        values = np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
-        frame.insert(0, by_col, values)
-    frame = frame[[*domains.by, *COLUMNS]]
+    frame = pd.DataFrame(columns, columns=[*domains.by, *COLUMNS])
     variance = "linearization" if design.replicates is None else str(design.replicates.method)
     return Estimates(frame, domains.by, method.value, level, variance)
 

@@ -159,7 +159,7 @@ def tabulate(
                 df=_df_rule(request),
             )
     except LonelyPsuError as err:
-        raise _lonely(err, source) from err
+        raise lonely_psu_error(err, source) from err
     return Tabulation(apply_rules(est.to_frame(), request.rules), est)
 
 
@@ -220,7 +220,7 @@ def tabulate_many(
                 domains=shared,
             )
         except LonelyPsuError as err:
-            raise _lonely(err, source) from err
+            raise lonely_psu_error(err, source) from err
         for k, est in zip(members, found, strict=True):
             out[k] = Tabulation(apply_rules(est.to_frame(), requests[k].rules), est)
     return [out[k] for k in range(len(requests))]
@@ -230,7 +230,8 @@ def _df_rule(request: TabulateRequest) -> Literal["design", "domain"]:
     return "domain" if request.df == "domain" else "design"
 
 
-def _lonely(err: LonelyPsuError, source: str) -> InputError:
+def lonely_psu_error(err: LonelyPsuError, source: str = "") -> InputError:
+    """The located error (``EST004``) of a lonely PSU under the ``fail`` policy."""
     return InputError(
         Issue(
             LONELY_PSU,
