@@ -190,11 +190,10 @@ def _pair_sums(
         wnum = w * num
         cols["a"].append(tab(wnum))
         if 2 * lost.shape[0] <= n:
-            rows = all_rows - tab(None, lost)
+            lost_rows = tab(None, lost)
+            rows = all_rows - lost_rows
             w_present = np.where(rows > 0, all_w - tab(w, lost), 0.0)
-            counted = all_counted - (
-                tab(None, lost) if all_positive else tab(None, lost[positive[lost]])
-            )
+            counted = all_counted - (lost_rows if all_positive else tab(None, lost[positive[lost]]))
         else:
             kept = np.flatnonzero(~missing)
             w_present = tab(w, kept)
