@@ -6,7 +6,7 @@ country, country x sex, ..., and the whole population), the rows are summed once
 these tables' rows, and the estimates, variances, degrees of freedom and counts of
 :func:`~prisonsurvey.estimation.kernel.domain_kernel` follow from them.
 
-The tables are kept sparse, one row per (unit, cell) that holds respondents: a PSU outside a
+The tables are kept sparse, one entry per (unit, cell) that holds respondents: a PSU outside a
 domain has a zero score, so its stratum's sum of squared deviations is
 ``sum over present PSUs of (s - m)^2 + (n_h - k) m^2`` with ``m`` the stratum mean of the scores
 over all its ``n_h`` PSUs and ``k`` the present ones, the same two-pass sum as the dense one.
