@@ -17,8 +17,9 @@ Measured in the same run, each the min of ``ROUNDS`` interleaved runs:
 
 The figure is their ratio (target: under 2). For scale, the same run also times the six
 ``tabulate`` calls of the report's domain sets (by country, country x sex, country x legal
-status, none, sex, legal status) with one design: the estimation kernels pass over the rows once
-per domain set, so the report costs about those six tabulates, not one.
+status, none, sex, legal status) with one design: each ``tabulate`` passes over the rows once,
+while the report estimates all six sets from one pass per statistic
+(:func:`prisonsurvey.estimation.estimators.estimate_sets`).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -11,13 +12,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from prisonsurvey.design.survey_design import SurveyDesign
-from prisonsurvey.estimation.domains import make_domains
+from prisonsurvey.estimation.domains import Domains, NestedDomains, make_domains, nested_domains
 from prisonsurvey.estimation.intervals import (
     PROPORTION_ONLY,
     CiMethod,
     confidence_interval,
 )
-from prisonsurvey.estimation.kernel import Kind, domain_kernel
+from prisonsurvey.estimation.kernel import KernelResult, Kind, domain_kernel
+from prisonsurvey.estimation.nested import nested_kernel
 from prisonsurvey.estimation.results import COLUMNS, Estimates
 
 FloatArray = npt.NDArray[np.float64]
@@ -77,6 +79,91 @@ def estimate(
     if len(data) != design.n:
         raise ValueError(f"data has {len(data)} rows but the design has {design.n}")
     domains = make_domains(data, by)
+    names, columns, x, kind = _variables(data, variables, stat, denominator)
+    res = domain_kernel(
+        design, columns, domains.codes, domains.n_cells, kind, x, count_nonzero=stat is Stat.PROP
+    )
+    return _estimates(design, res, names, domains, stat, kind, method, level, df)
+
+
+@dataclass(frozen=True)
+class DomainSet:
+    """One domain crossing of :func:`estimate_sets`, with its interval options.
+
+    Attributes:
+        by: Domain columns to cross (empty: the whole population).
+        ci: Interval method.
+        level: Confidence level.
+        df: Degrees of freedom rule, as for :func:`estimate`.
+    """
+
+    by: tuple[str, ...] = ()
+    ci: CiMethod | str = CiMethod.WALD
+    level: float = 0.95
+    df: DfRule = "design"
+
+
+def estimate_sets(
+    design: SurveyDesign,
+    data: pd.DataFrame,
+    variables: Sequence[str],
+    sets: Sequence[DomainSet],
+    *,
+    stat: Stat | str = Stat.MEAN,
+    denominator: str | None = None,
+    domains: NestedDomains | None = None,
+) -> list[Estimates]:
+    """Estimate a statistic in several domain crossings with one pass over the rows.
+
+    The rows are summed once by PSU and finest cell (the crossing of every column of every
+    set); each set's estimates are sums of those tables. The result for each set equals
+    ``estimate(design, data, variables, stat=stat, by=s.by, ci=s.ci, level=s.level, df=s.df)``
+    up to the order in which sums are added.
+
+    Args:
+        design: The survey design declared on the rows of ``data``.
+        data: Analysis rows, aligned with the design.
+        variables: Columns to estimate.
+        sets: The domain crossings and their interval options.
+        stat: ``mean``, ``total``, ``prop`` or ``ratio``.
+        denominator: Denominator column of a ``ratio``.
+        domains: The sets' crossings already factorized
+            (:func:`~prisonsurvey.estimation.domains.nested_domains` of ``[s.by for s in
+            sets]``), to share between calls on the same rows.
+
+    Raises:
+        KeyError: A column is not in ``data``.
+        ValueError: ``data`` and ``design`` have different numbers of rows, or a ratio lacks
+            its denominator.
+    """
+    stat = Stat(stat)
+    if len(data) != design.n:
+        raise ValueError(f"data has {len(data)} rows but the design has {design.n}")
+    if domains is None:
+        domains = nested_domains(data, [s.by for s in sets])
+    if len(domains.sets) != len(sets):
+        raise ValueError("the factorized domains do not match the sets")
+    names, columns, x, kind = _variables(data, variables, stat, denominator)
+    results = nested_kernel(
+        design,
+        columns,
+        domains.codes,
+        domains.n_cells,
+        domains.maps,
+        kind,
+        x,
+        count_nonzero=stat is Stat.PROP,
+    )
+    return [
+        _estimates(design, res, names, dom, stat, kind, CiMethod(s.ci), s.level, s.df)
+        for res, dom, s in zip(results, domains.sets, sets, strict=True)
+    ]
+
+
+def _variables(
+    data: pd.DataFrame, variables: Sequence[str], stat: Stat, denominator: str | None
+) -> tuple[list[tuple[str, str | None]], list[FloatArray], list[FloatArray] | None, Kind]:
+    """Kernel columns of the variables (categories expanded), their names, denominators, kind."""
     names: list[tuple[str, str | None]] = []
     columns: list[FloatArray] = []
     for var in variables:
@@ -93,9 +180,21 @@ def estimate(
         den = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
         x = [den] * len(columns)
         kind = Kind.RATIO
-    res = domain_kernel(
-        design, columns, domains.codes, domains.n_cells, kind, x, count_nonzero=stat is Stat.PROP
-    )
+    return names, columns, x, kind
+
+
+def _estimates(
+    design: SurveyDesign,
+    res: KernelResult,
+    names: list[tuple[str, str | None]],
+    domains: Domains,
+    stat: Stat,
+    kind: Kind,
+    method: CiMethod,
+    level: float,
+    df: DfRule,
+) -> Estimates:
+    """The tidy table of kernel results: intervals, CV and the domain columns."""
     n_cells, n_var = res.estimate.shape
     se = np.sqrt(res.variance)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -109,7 +208,14 @@ def estimate(
     else:
         df_used = np.full((n_cells, n_var), float(df))
     lower, upper = _intervals(method, stat, kind, res.estimate, se, df_used, level, res.n)
-    frame = pd.DataFrame(
+    clash = [c for c in domains.by if c in COLUMNS]
+    if clash:
+        raise ValueError(f"cannot insert {clash[0]}, already exists")
+    columns: dict[str, object] = {
+        by_col: np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
+        for by_col in domains.by
+    }
+    columns.update(
         {
             "variable": np.tile([nm[0] for nm in names], n_cells),
             "level": pd.Series(np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells)),
@@ -129,10 +235,7 @@ def estimate(
             "n_category": np.where(res.n_nonzero < 0, np.nan, res.n_nonzero).ravel(),
         }
     )
-    for by_col in domains.by:
-        values = np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
-        frame.insert(0, by_col, values)
-    frame = frame[[*domains.by, *COLUMNS]]
+    frame = pd.DataFrame(columns, columns=[*domains.by, *COLUMNS])
     variance = "linearization" if design.replicates is None else str(design.replicates.method)
     return Estimates(frame, domains.by, method.value, level, variance)
 

@@ -36,7 +36,10 @@ def t_quantile(level: float, df: npt.ArrayLike) -> FloatArray:
     """Two-sided critical value for ``level`` with ``df`` degrees of freedom (``inf``: normal)."""
     d = np.asarray(df, dtype=np.float64)
     upper = 1 - (1 - level) / 2
-    q = np.where(np.isinf(d), norm_ppf(upper), t_ppf(upper, np.where(d > 0, d, 1)))
+    # tables repeat a few degrees of freedom many times: one quantile per distinct value
+    values, inverse = np.unique(np.where(d > 0, d, 1), return_inverse=True)
+    t = np.asarray(t_ppf(upper, values), dtype=np.float64)[inverse.reshape(d.shape)]
+    q = np.where(np.isinf(d), norm_ppf(upper), t)
     return np.asarray(np.where(d > 0, q, np.nan), dtype=np.float64)
 
 

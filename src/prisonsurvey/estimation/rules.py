@@ -57,14 +57,13 @@ def apply_rules(table: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame
     out = table.copy()
     n = out["n"].to_numpy(dtype=np.float64)
     cv = out["cv"].to_numpy(dtype=np.float64)
-    notes: list[list[str]] = [[] for _ in range(len(out))]
+    marks: list[tuple[np.ndarray, str]] = []
     suppress = np.zeros(len(out), dtype=bool)
     flag = np.zeros(len(out), dtype=bool)
 
     def mark(mask: np.ndarray, note: str, target: np.ndarray) -> None:
         target |= mask
-        for i in np.flatnonzero(mask):
-            notes[i].append(note)
+        marks.append((mask, note))
 
     mark(n < rules.min_count, f"fewer than {rules.min_count} respondents (disclosure)", suppress)
     if "n_category" in out:
@@ -82,8 +81,19 @@ def apply_rules(table: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame
     mark(~suppress & (cv_bad > rules.flag_max_cv), f"CV above {rules.flag_max_cv:.0%}", flag)
     status = np.where(suppress, SUPPRESSED, np.where(flag, FLAGGED, OK))
     out["status"] = status
-    out["note"] = ["; ".join(parts) for parts in notes]
+    out["note"] = _notes(marks, len(out))
     for col in HIDDEN_COLUMNS:
         if col in out:
             out[col] = out[col].astype(np.float64).where(~suppress, np.nan)
     return out
+
+
+def _notes(marks: list[tuple[np.ndarray, str]], n_rows: int) -> list[str]:
+    """Every row's notes in the order they were marked, joined by ``; ``."""
+    code = np.zeros(n_rows, dtype=np.int64)
+    for k, (mask, _) in enumerate(marks):
+        code |= np.asarray(mask, dtype=np.int64) << k
+    # few distinct combinations: join each once
+    combos, inverse = np.unique(code, return_inverse=True)
+    texts = ["; ".join(note for k, (_, note) in enumerate(marks) if c >> k & 1) for c in combos]
+    return [texts[i] for i in inverse.reshape(-1).tolist()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,8 @@ from prisonsurvey.datafile import data_file_columns, read_data_file
 from prisonsurvey.design.spec import DesignSpec, design_columns, design_from_frame
 from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
 from prisonsurvey.errors import InputError, Issue, Location
-from prisonsurvey.estimation.estimators import Stat, estimate
+from prisonsurvey.estimation.domains import NestedDomains, nested_domains
+from prisonsurvey.estimation.estimators import DomainSet, Stat, estimate, estimate_sets
 from prisonsurvey.estimation.intervals import CiMethod
 from prisonsurvey.estimation.quantiles import quantiles
 from prisonsurvey.estimation.results import Estimates
@@ -155,18 +156,90 @@ def tabulate(
                 denominator=request.denominator,
                 ci=request.ci,
                 level=request.level,
-                df="domain" if request.df == "domain" else "design",
+                df=_df_rule(request),
             )
     except LonelyPsuError as err:
-        raise InputError(
-            Issue(
-                LONELY_PSU,
-                f"{err}; choose a lonely-PSU policy (remove, certainty, adjust, average) "
-                "or merge strata",
-                Location(source),
-            )
-        ) from err
+        raise lonely_psu_error(err, source) from err
     return Tabulation(apply_rules(est.to_frame(), request.rules), est)
+
+
+def tabulate_many(
+    design: SurveyDesign,
+    data: pd.DataFrame,
+    requests: Sequence[TabulateRequest],
+    source: str = "",
+) -> list[Tabulation]:
+    """Tabulate several requests on the same rows, one pass over the rows per statistic.
+
+    Requests that differ only in their domains, interval, degrees of freedom and rules share
+    one pass (:func:`~prisonsurvey.estimation.estimators.estimate_sets` over the crossing of
+    all their domain columns); quantiles are tabulated one by one. Each result equals
+    ``tabulate(design, data, request, source)`` up to the order in which sums are added.
+
+    Args:
+        design: The design declared on ``data``.
+        data: The microdata.
+        requests: What to estimate.
+        source: File name used in issue locations.
+
+    Raises:
+        InputError: Unknown columns or options, or a lonely PSU under the ``fail`` policy.
+    """
+    for request in requests:
+        check_request(data, request, source)
+    out: dict[int, Tabulation] = {}
+    groups: dict[tuple[tuple[str, ...], str, str | None], list[int]] = {}
+    for k, request in enumerate(requests):
+        if request.stat == "quantile":
+            out[k] = tabulate(design, data, request, source)
+        else:
+            groups.setdefault((request.variables, request.stat, request.denominator), []).append(k)
+    wanted = [k for members in groups.values() for k in members]
+    domains = nested_domains(data, [requests[k].by for k in wanted])
+    position = {k: j for j, k in enumerate(wanted)}
+    for (variables, stat, denominator), members in groups.items():
+        picked = [position[k] for k in members]
+        sets = [
+            DomainSet(requests[k].by, requests[k].ci, requests[k].level, _df_rule(requests[k]))
+            for k in members
+        ]
+        shared = NestedDomains(
+            domains.codes,
+            domains.n_cells,
+            tuple(domains.maps[j] for j in picked),
+            tuple(domains.sets[j] for j in picked),
+        )
+        try:
+            found = estimate_sets(
+                design,
+                data,
+                variables,
+                sets,
+                stat=Stat(stat),
+                denominator=denominator,
+                domains=shared,
+            )
+        except LonelyPsuError as err:
+            raise lonely_psu_error(err, source) from err
+        for k, est in zip(members, found, strict=True):
+            out[k] = Tabulation(apply_rules(est.to_frame(), requests[k].rules), est)
+    return [out[k] for k in range(len(requests))]
+
+
+def _df_rule(request: TabulateRequest) -> Literal["design", "domain"]:
+    return "domain" if request.df == "domain" else "design"
+
+
+def lonely_psu_error(err: LonelyPsuError, source: str = "") -> InputError:
+    """The located error (``EST004``) of a lonely PSU under the ``fail`` policy."""
+    return InputError(
+        Issue(
+            LONELY_PSU,
+            f"{err}; choose a lonely-PSU policy (remove, certainty, adjust, average) "
+            "or merge strata",
+            Location(source),
+        )
+    )
 
 
 def indicator_table(

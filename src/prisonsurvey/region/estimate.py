@@ -19,10 +19,13 @@ import pandas as pd
 
 from prisonsurvey.design.replicates import ReplicateWeights
 from prisonsurvey.design.spec import DesignSpec, design_from_frame
-from prisonsurvey.design.survey_design import SurveyDesign
+from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
 from prisonsurvey.distributions import norm_ppf
-from prisonsurvey.estimation.rules import Rules
-from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate
+from prisonsurvey.estimation.domains import nested_domains
+from prisonsurvey.estimation.estimators import DfRule, DomainSet, Stat, estimate_sets
+from prisonsurvey.estimation.intervals import CiMethod
+from prisonsurvey.estimation.rules import Rules, apply_rules
+from prisonsurvey.estimation.tabulate import lonely_psu_error
 from prisonsurvey.questionnaire.indicators import IndicatorCatalogue, IndicatorKind
 from prisonsurvey.region.comparability import Cell
 from prisonsurvey.region.model import Comparability
@@ -58,6 +61,8 @@ FIELDS = (
     "unit",
 )
 SCALED = ("estimate", "se", "ci_lower", "ci_upper")
+LEVEL = 0.95
+"""Confidence level of every interval (logit intervals, as ``tabulate``'s default)."""
 
 
 def stacked_design(
@@ -68,90 +73,131 @@ def stacked_design(
     return design if replicates is None else design.with_replicates(replicates)
 
 
-def _requests(
-    catalogue: IndicatorCatalogue, ids: Sequence[str], by: tuple[str, ...], df: str, rules: Rules
-) -> list[TabulateRequest]:
-    """One request per statistic: means (proportions too) and totals together, ratios alone."""
+def _statistics(
+    catalogue: IndicatorCatalogue, ids: Sequence[str]
+) -> list[tuple[tuple[str, ...], Stat, str | None]]:
+    """One estimate per statistic: means (proportions too) and totals together, ratios alone.
+
+    Each is ``(indicators, statistic, denominator column)``.
+    """
     kinds = {i: catalogue.get(i).kind for i in ids}
     means = tuple(i for i in ids if kinds[i] in (IndicatorKind.PROPORTION, IndicatorKind.MEAN))
     totals = tuple(i for i in ids if kinds[i] is IndicatorKind.TOTAL)
-    out = [TabulateRequest(means, by, "mean", df=df, rules=rules)] if means else []
+    out: list[tuple[tuple[str, ...], Stat, str | None]] = []
+    if means:
+        out.append((means, Stat.MEAN, None))
     if totals:
-        out.append(TabulateRequest(totals, by, "total", df=df, rules=rules))
+        out.append((totals, Stat.TOTAL, None))
     for i in ids:
         if kinds[i] in RATIO_KINDS:
-            out.append(
-                TabulateRequest(
-                    (i,), by, "ratio", df=df, denominator=denominator_column(i), rules=rules
-                )
-            )
+            out.append(((i,), Stat.RATIO, denominator_column(i)))
     return out
 
 
-def _table(
+def _tables(
     design: SurveyDesign,
     stacked: pd.DataFrame,
     catalogue: IndicatorCatalogue,
     ids: Sequence[str],
-    by: tuple[str, ...],
-    df: str,
+    groups: Sequence[Sequence[tuple[tuple[str, ...], DfRule]]],
     rules: Rules,
-) -> pd.DataFrame:
-    parts = [tabulate(design, stacked, r).table for r in _requests(catalogue, ids, by, df, rules)]
-    table = pd.concat(parts, ignore_index=True).rename(columns={"variable": "indicator"})
-    scale = table["indicator"].map(lambda i: catalogue.get(i).scale)
-    for col in SCALED:
-        table[col] = table[col] * scale
-    table["unit"] = table["indicator"].map(lambda i: catalogue.get(i).unit)
-    table["area"] = table.get(COUNTRY, REGION)
-    for name in DOMAINS:
-        if name not in table:
-            table[name] = np.nan
-    return table
+) -> list[pd.DataFrame]:
+    """One table per group of domain sets (``by``, degrees of freedom), rules applied.
+
+    Every set is a grouping of the crossing of all their columns, so each statistic takes one
+    pass over the rows for every set of every group.
+    """
+    sets = [DomainSet(by, CiMethod.LOGIT, LEVEL, df) for group in groups for by, df in group]
+    domains = nested_domains(stacked, [s.by for s in sets])
+    found: list[list[pd.DataFrame]] = [[] for _ in sets]
+    for variables, stat, denominator in _statistics(catalogue, ids):
+        try:
+            estimates = estimate_sets(
+                design,
+                stacked,
+                variables,
+                sets,
+                stat=stat,
+                denominator=denominator,
+                domains=domains,
+            )
+        except LonelyPsuError as err:
+            raise lonely_psu_error(err) from err
+        for k, est in enumerate(estimates):
+            found[k].append(est.frame)
+    scale = {i: catalogue.get(i).scale for i in ids}
+    unit = {i: catalogue.get(i).unit for i in ids}
+    out: list[pd.DataFrame] = []
+    start = 0
+    for group in groups:
+        parts = [f for frames in found[start : start + len(group)] for f in frames]
+        start += len(group)
+        table = pd.concat(parts, ignore_index=True)
+        table = apply_rules(table, rules).rename(columns={"variable": "indicator"})
+        factor = table["indicator"].map(scale)
+        for col in SCALED:
+            table[col] = table[col] * factor
+        table["unit"] = table["indicator"].map(unit)
+        table["area"] = table.get(COUNTRY, REGION)
+        for name in DOMAINS:
+            if name not in table:
+                table[name] = np.nan
+        out.append(table)
+    return out
 
 
-def _blank(table: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
+def _blank(table: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     for col in (*SCALED, "cv"):
-        table.loc[mask, col] = np.nan
+        table[col] = table[col].where(~mask)
     return table
 
 
 def _mark_countries(table: pd.DataFrame, cells: Mapping[tuple[str, str], Cell]) -> pd.DataFrame:
-    keys = list(zip(table["area"], table["indicator"], strict=True))
-    found = [cells[k] for k in keys]
-    table["comparability"] = [c.comparability.value for c in found]
-    table["reasons"] = ["; ".join(c.reasons) for c in found]
-    hidden = np.array([not c.comparability.shown for c in found], dtype=bool)
-    table.loc[hidden, "status"] = table.loc[hidden, "comparability"]
-    table.loc[hidden, "note"] = table.loc[hidden, "reasons"]
+    area_codes, areas = pd.factorize(table["area"])
+    ind_codes, inds = pd.factorize(table["indicator"])
+    # one lookup per country x indicator, spread over its rows
+    found = [cells[(str(a), str(i))] for a in areas for i in inds]
+    which = area_codes * len(inds) + ind_codes
+    comparability = np.array([c.comparability.value for c in found], dtype=object)[which]
+    reasons = np.array(["; ".join(c.reasons) for c in found], dtype=object)[which]
+    hidden = np.array([not c.comparability.shown for c in found], dtype=bool)[which]
+    table["comparability"] = comparability
+    table["reasons"] = reasons
+    table["status"] = np.where(hidden, comparability, table["status"].to_numpy(dtype=object))
+    table["note"] = np.where(hidden, reasons, table["note"].to_numpy(dtype=object))
     return _blank(table, hidden)
+
+
+def _region_class(
+    cells: Mapping[tuple[str, str], Cell], countries: Sequence[str], ind_id: str
+) -> tuple[str, str]:
+    """The comparability class of a regional figure and why."""
+    got = {c: cells[(c, ind_id)].comparability for c in countries}
+    left = [c for c, k in got.items() if not k.shown]
+    noted = [c for c, k in got.items() if k is Comparability.COMPARABLE_NOTE]
+    if len(left) == len(countries):
+        return Comparability.NOT_COLLECTED.value, "no country has a comparable figure"
+    cls = (
+        Comparability.COMPARABLE.value
+        if not left and not noted
+        else Comparability.COMPARABLE_NOTE.value
+    )
+    text = [f"not included: {', '.join(left)}"] if left else []
+    text += [f"with a note: {', '.join(noted)}"] if noted else []
+    return cls, "; ".join(text)
 
 
 def _mark_region(
     table: pd.DataFrame, cells: Mapping[tuple[str, str], Cell], countries: Sequence[str]
 ) -> pd.DataFrame:
-    classes: list[str] = []
-    reasons: list[str] = []
-    for ind_id in table["indicator"]:
-        got = {c: cells[(c, ind_id)].comparability for c in countries}
-        left = [c for c, k in got.items() if not k.shown]
-        noted = [c for c, k in got.items() if k is Comparability.COMPARABLE_NOTE]
-        if len(left) == len(countries):
-            classes.append(Comparability.NOT_COLLECTED.value)
-            reasons.append("no country has a comparable figure")
-            continue
-        classes.append(
-            Comparability.COMPARABLE.value
-            if not left and not noted
-            else Comparability.COMPARABLE_NOTE.value
-        )
-        text = [f"not included: {', '.join(left)}"] if left else []
-        text += [f"with a note: {', '.join(noted)}"] if noted else []
-        reasons.append("; ".join(text))
-    table["comparability"] = classes
-    table["reasons"] = reasons
-    hidden = table["comparability"] == Comparability.NOT_COLLECTED.value
-    table.loc[hidden, "status"] = Comparability.NOT_COLLECTED.value
+    ind_codes, inds = pd.factorize(table["indicator"])
+    found = [_region_class(cells, countries, str(i)) for i in inds]
+    table["comparability"] = np.array([f[0] for f in found], dtype=object)[ind_codes]
+    table["reasons"] = np.array([f[1] for f in found], dtype=object)[ind_codes]
+    hidden = (table["comparability"] == Comparability.NOT_COLLECTED.value).to_numpy()
+    table["status"] = np.where(
+        hidden, Comparability.NOT_COLLECTED.value, table["status"].to_numpy(dtype=object)
+    )
     return _blank(table, hidden)
 
 
@@ -165,15 +211,22 @@ def _average(countries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         _flagged=(usable["status"] == "flagged").to_numpy(),
     )
     grouped = filled.groupby(keys, sort=True, dropna=False)
-    out = grouped.agg(
-        estimate=("estimate", "mean"),
-        var=("_var", "sum"),
-        k=("estimate", "size"),
-        n=("n", "sum"),
-        unit=("unit", "first"),
-        flagged=("_flagged", "any"),
+    sums = grouped[["_var", "n"]].sum()
+    out = pd.DataFrame(
+        {
+            "estimate": grouped["estimate"].mean(),
+            "var": sums["_var"],
+            "k": grouped.size(),
+            "n": sums["n"],
+            "unit": grouped["unit"].first(),
+            "flagged": grouped["_flagged"].any(),
+        }
     ).reset_index()
-    out["areas"] = grouped["area"].agg(lambda s: ", ".join(sorted(s))).to_numpy()
+    # the countries of every group, in alphabetical order
+    members: list[list[str]] = [[] for _ in range(grouped.ngroups)]
+    for group, area in zip(grouped.ngroup().tolist(), filled["area"].tolist(), strict=True):
+        members[group].append(area)
+    out["areas"] = np.array([", ".join(sorted(m)) for m in members], dtype=object)
     out["se"] = np.sqrt(out["var"]) / out["k"]
     z = float(norm_ppf(0.5 + level / 2))
     out["ci_lower"] = out["estimate"] - z * out["se"]
@@ -213,16 +266,18 @@ def regional_estimates(
     countries = [str(c) for c in labels]
     # countries as a categorical, factorized once for the three country breakdowns
     by_code = stacked.assign(**{COUNTRY: pd.Categorical.from_codes(codes, pd.Index(countries))})
-    country_parts = [
-        _table(design, by_code, catalogue, ids, (COUNTRY, *extra), "domain", rules)
-        for extra in ((), *((d,) for d in DOMAINS))
-    ]
-    by_country = _mark_countries(pd.concat(country_parts, ignore_index=True), cells)
-    region_parts = [
-        _table(design, stacked, catalogue, ids, extra, "design", rules)
-        for extra in ((), *((d,) for d in DOMAINS))
-    ]
-    region = _mark_region(pd.concat(region_parts, ignore_index=True), cells, countries)
+    extras: list[tuple[str, ...]] = [(), *((d,) for d in DOMAINS)]
+    # every domain set is a grouping of country x sex x legal status: one pass over the rows
+    country_table, region_table = _tables(
+        design,
+        by_code,
+        catalogue,
+        ids,
+        [[((COUNTRY, *e), "domain") for e in extras], [(e, "design") for e in extras]],
+        rules,
+    )
+    by_country = _mark_countries(country_table, cells)
+    region = _mark_region(region_table, cells, countries)
     average = _average(by_country)
     table = pd.concat([by_country, region, average], ignore_index=True)
     order = {i: k for k, i in enumerate(ids)}
