@@ -50,13 +50,13 @@ class QualityReport:
         worst = SEVERITIES[: SEVERITIES.index(severity) + 1]
         return int(self.findings["severity"].isin(worst).sum())
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the summary, every finding and the summary tables."""
-        return {
-            "summary": self.summary,
-            "findings": self.findings.to_dict(orient="records"),
-            "tables": {name: _records(t) for name, t in sorted(self.tables.items())},
-        }
+    def to_dict(self, findings: bool = True) -> dict[str, Any]:
+        """JSON-ready: the summary, every finding (unless ``findings`` is false), the tables."""
+        out: dict[str, Any] = {"summary": self.summary}
+        if findings:
+            out["findings"] = self.findings.to_dict(orient="records")
+        out["tables"] = {name: _records(t) for name, t in sorted(self.tables.items())}
+        return out
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
