@@ -248,7 +248,7 @@ def _report(
     ctx: CheckContext, checks: list[Check], found: dict[str, pd.DataFrame]
 ) -> QualityReport:
     """Findings of ``checks`` (by id) sorted, with the summary, as a report."""
-    parts = [found[c.id] for c in checks if c.id in found]
+    parts = [found.pop(c.id) for c in checks if c.id in found]  # let go of each as it joins
     findings = sort_findings(pd.concat(parts, ignore_index=True) if parts else empty_findings())
     summary = _summary(ctx, checks, findings)
     return QualityReport(ctx.questionnaire, findings, summary, dict(ctx.extra_tables), checks)

@@ -20,6 +20,7 @@ quantities are one part per table; so the findings, summary and tables are the s
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 CHECK_CHUNK_ROWS = 50_000
 """Rows of one table in memory at a time."""
+DUCKDB_MEMORY = "1GB"
+"""Memory DuckDB may use while reading the store (beyond it, it spills to a temporary folder)."""
 
 
 def scan_store(
@@ -73,7 +76,13 @@ def scan_store(
 
     q = project.questionnaire
     rows = rows or CHECK_CHUNK_ROWS
-    with Store.open(project, read_only=True) as store:
+    with (
+        Store.open(project, read_only=True) as store,
+        tempfile.TemporaryDirectory(prefix="prisonsurvey-check-") as spill,
+    ):
+        # DuckDB orders each table for the chunks; past this much it sorts on disk
+        store.con.execute(f"SET temp_directory = '{spill}'")
+        store.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         repeats = [
             g.name
             for _, g in q.walk()
@@ -96,8 +105,10 @@ def scan_store(
             found[entry.id] = settled
     report(progress, "checks done", len(totals), len(totals))
     for entry in checks:
-        if entry.scope == "rows" and parts[entry.id]:
-            settled = settle(entry, pd.concat(parts[entry.id], ignore_index=True), config)
+        pieces = parts.pop(entry.id, [])
+        if pieces:
+            settled = settle(entry, pd.concat(pieces, ignore_index=True), config)
+            del pieces
             if settled is not None:
                 found[entry.id] = settled
     return ctx, found
