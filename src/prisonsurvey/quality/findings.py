@@ -71,6 +71,12 @@ def frame(**columns: Any) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def compact(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with text columns held as Arrow strings (a third of the memory of objects)."""
+    text = {c: "str" for c in COLUMNS if c in findings.columns and findings[c].dtype == object}
+    return findings.astype(text) if text else findings
+
+
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """Order findings deterministically: severity, check, table, key, question, value."""
     if findings.empty:

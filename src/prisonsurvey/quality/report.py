@@ -14,7 +14,13 @@ from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.progress import Progress, report
 from prisonsurvey.quality.config import QualityConfig
 from prisonsurvey.quality.context import CheckContext, Tables
-from prisonsurvey.quality.findings import COLUMNS, SEVERITIES, empty_findings, sort_findings
+from prisonsurvey.quality.findings import (
+    COLUMNS,
+    SEVERITIES,
+    compact,
+    empty_findings,
+    sort_findings,
+)
 from prisonsurvey.quality.registry import Check, registered
 from prisonsurvey.questionnaire.model import Questionnaire
 
@@ -137,7 +143,7 @@ def settle(entry: Check, found: pd.DataFrame, config: QualityConfig) -> pd.DataF
         found["severity"] = default
     else:
         found["severity"] = found["severity"].where(found["severity"] != "", entry.severity)
-    return found[list(COLUMNS)]
+    return compact(found[list(COLUMNS)])
 
 
 def _as_tables(data: Mapping[str | None, pd.DataFrame] | pd.DataFrame) -> Tables:

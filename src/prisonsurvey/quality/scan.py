@@ -28,6 +28,7 @@ import pandas as pd
 from prisonsurvey.progress import Progress, report
 from prisonsurvey.quality.config import QualityConfig
 from prisonsurvey.quality.context import CheckContext, table_label
+from prisonsurvey.quality.findings import compact
 from prisonsurvey.quality.gather import GATHERS, add_part
 from prisonsurvey.quality.registry import Check
 from prisonsurvey.quality.report import default_today, prepare, settle
@@ -139,7 +140,7 @@ def _scan(
             for entry in row_checks:
                 found = entry.run(part)
                 if not found.empty:
-                    parts[entry.id].append(found)
+                    parts[entry.id].append(compact(found))
             for g in gathers:
                 if table is None or not g.root_only:
                     add_part(g, running, part, table)
