@@ -11,7 +11,8 @@ Each command runs as ``python -m prisonsurvey ...`` in its own process; its peak
 process's high-water resident set after exec (``VmHWM``, read as it runs; a watchdog stops a
 command above ``BENCH_STORE_MAX_GB``, 8 by default, so a run cannot take the shared machine
 down). At a million rows the CSV export is left out unless ``BENCH_STORE_CSV=1`` (it is the
-slowest). The baseline, measured in the same run,
+slowest); ``BENCH_STORE_ONLY=check,tabulate`` runs only the commands whose name starts with one
+of these words. The baseline, measured in the same run,
 is DuckDB itself copying the current root table (every column) of the same store to Parquet in
 its own process; figures are ratios to it, plus the peak in GB.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 N = int(os.environ.get("BENCH_STORE_N", "20000"))
 MAX_GB = float(os.environ.get("BENCH_STORE_MAX_GB", "8"))
 CSV = N <= 100_000 or os.environ.get("BENCH_STORE_CSV") == "1"
+ONLY = tuple(w for w in os.environ.get("BENCH_STORE_ONLY", "").split(",") if w)
 
 _BASELINE = """
 import sys, duckdb
@@ -226,6 +228,8 @@ def main() -> dict[str, object]:
         }
         if not CSV:  # a long run at a million rows: BENCH_STORE_CSV=1 to include it
             del commands["export data --format csv"]
+        if ONLY:
+            commands = {k: v for k, v in commands.items() if k.startswith(ONLY)}
         runs: dict[str, object] = {}
         for name, args in commands.items():
             figures = _run(args)

@@ -12,7 +12,9 @@ Library API::
 
 Checks are small functions registered in :mod:`prisonsurvey.quality.registry`, one module per
 family in :mod:`prisonsurvey.quality.checks`; which run and their thresholds come from the
-``quality:`` section of ``survey.yaml`` (:mod:`prisonsurvey.quality.config`).
+``quality:`` section of ``survey.yaml`` (:mod:`prisonsurvey.quality.config`). A project's store
+is checked a chunk of rows at a time (:mod:`prisonsurvey.quality.scan`), with the same findings
+as its whole tables.
 """
 
 from prisonsurvey.quality.audit import audit_minutes, read_audit

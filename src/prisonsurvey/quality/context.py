@@ -7,6 +7,7 @@ and knows which rows are completed interviews, who the interviewer is and which 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,6 +51,9 @@ class CheckContext:
         extra_tables: Summary tables the checks produce (rates, progress...), by name.
         cache: Intermediate results checks of one family share.
         audit: Form audit log events (see :mod:`prisonsurvey.quality.audit`), if any.
+        scanned: The tables row checks look at (``None``: every table); a chunk's context
+            (:meth:`chunk`) holds the root table whole for joins but scans only its chunk.
+        totals: Finished :mod:`~prisonsurvey.quality.gather` quantities, by name.
     """
 
     questionnaire: Questionnaire
@@ -60,6 +64,8 @@ class CheckContext:
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     cache: dict[str, object] = field(default_factory=dict)
     audit: pd.DataFrame | None = None
+    scanned: tuple[str | None, ...] | None = None
+    totals: dict[str, object] = field(default_factory=dict)
     _relevance: dict[tuple[str | None, str], np.ndarray] = field(default_factory=dict)
 
     @classmethod
@@ -74,6 +80,63 @@ class CheckContext:
             if name is not None:
                 ctx.tables[name] = ctx._join_root(name, table.reset_index(drop=True))
         return ctx
+
+    def chunk(self, table: str | None, rows: pd.DataFrame) -> CheckContext:
+        """A context scanning ``rows`` of ``table`` (repeat rows joined to this root).
+
+        For the root table the chunk is the context's root; for a repeat the root stays this
+        context's (which must hold :meth:`whole_columns`). Parsed expressions, the today and
+        the settings are shared; notes go to the new context.
+        """
+        part = CheckContext(self.questionnaire, {}, self.config, self.today, audit=self.audit)
+        for name in ("cq", "questions", "_table_of", "_rules"):
+            if name in self.__dict__:
+                part.__dict__[name] = self.__dict__[name]
+        part.scanned = (table,)
+        if table is None:
+            part.tables[None] = rows.reset_index(drop=True)
+        else:
+            part.tables[None] = self.root
+            if "_key" in self.root.columns:
+                part.cache["root_index"] = self._root_index()
+            part.tables[table] = part._join_root(table, rows.reset_index(drop=True))
+        return part
+
+    def checked_tables(self) -> list[str | None]:
+        """The tables row checks look at, in order (every table unless this is a chunk's)."""
+        if self.scanned is None:
+            return list(self.tables)
+        return [t for t in self.scanned if t in self.tables]
+
+    def joined_columns(self, name: str) -> set[str]:
+        """Root columns a repeat's expressions and rules use, with facility and interviewer."""
+        wanted: set[str] = set()
+        for item, _ in self.cq.resolved:
+            if item and self._table_of.get(item) == name:
+                wanted |= references(self.cq.resolved[(item, _)])
+        for rule in self.rules():
+            if rule[0].table == name:
+                wanted |= references(rule[1])
+        cols = self.config.columns
+        return wanted | {cols.facility, cols.interviewer}
+
+    def whole_columns(self, repeats: list[str]) -> set[str]:
+        """Root columns that checks of scope ``totals`` and joins to ``repeats`` read.
+
+        The key, the facility, interviewer, device, times and person columns, the columns of
+        the completed and refused conditions and those :meth:`joined_columns` names.
+        """
+        cols = self.config.columns
+        out = {"_key", cols.facility, cols.interviewer, cols.device, cols.start, cols.end}
+        out |= set(cols.person)
+        out.add("consent")
+        for text in (self.config.completed, self.config.refused):
+            if text is not None:
+                with contextlib.suppress(ExpressionError):  # reported by check_rules
+                    out |= references(resolve(parse(text), self.cq.variables))
+        for name in repeats:
+            out |= self.joined_columns(name)
+        return out
 
     @cached_property
     def cq(self) -> CompiledQuestionnaire:
@@ -111,15 +174,7 @@ class CheckContext:
         root = self.tables[None]
         if "_parent_key" not in table.columns or "_key" not in root.columns:
             return table
-        wanted: set[str] = set()
-        for item, _ in self.cq.resolved:
-            if item and self._table_of.get(item) == name:
-                wanted |= references(self.cq.resolved[(item, _)])
-        for rule in self.rules():
-            if rule[0].table == name:
-                wanted |= references(rule[1])
-        cols = self.config.columns
-        wanted |= {cols.facility, cols.interviewer}
+        wanted = self.joined_columns(name)
         join = sorted(c for c in wanted if c in root.columns and c not in table.columns)
         if not join:
             return table
@@ -139,11 +194,20 @@ class CheckContext:
         if "_key" not in root.columns or "_parent_key" not in table.columns:
             return np.full(len(table), -1)
         key = table["_root_key"] if "_root_key" in table.columns else table["_parent_key"]
-        first = ~root["_key"].duplicated().to_numpy()
-        index = pd.Index(root["_key"][first])
-        where = np.flatnonzero(first)
-        pos = index.get_indexer(key)
+        index, where = self._root_index()
+        pos = index.get_indexer(pd.Index(key))
         return np.where(pos >= 0, where[np.maximum(pos, 0)], -1)
+
+    def _root_index(self) -> tuple[pd.Index, np.ndarray]:
+        """The root's keys (first row of each) and their positions; cached."""
+        cached = self.cache.get("root_index")
+        if isinstance(cached, tuple):
+            return cached
+        keys = self.tables[None]["_key"]
+        first = ~keys.duplicated().to_numpy()
+        found = (pd.Index(keys[first]), np.flatnonzero(first))
+        self.cache["root_index"] = found
+        return found
 
     def rules(self) -> list[tuple[Rule, Expr]]:
         """Consistency rules that apply to this questionnaire, with their parsed expression."""

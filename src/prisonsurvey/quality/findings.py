@@ -71,13 +71,21 @@ def frame(**columns: Any) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def compact(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with text columns held as Arrow strings (a third of the memory of objects)."""
+    text = {c: "str" for c in COLUMNS if c in findings.columns and findings[c].dtype == object}
+    return findings.astype(text) if text else findings
+
+
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """Order findings deterministically: severity, check, table, key, question, value."""
     if findings.empty:
         return findings.reset_index(drop=True)
     rank = findings["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(9)
-    out = findings.assign(_rank=rank).sort_values(
-        ["_rank", "check", "table", "facility", "interviewer", "key", "question", "value"],
-        kind="mergesort",
-    )
-    return out.drop(columns="_rank").reset_index(drop=True)
+    # a stable sort on each column's sorted codes (the order of sort_values with
+    # kind="mergesort"), taking the rows once: memory holds the findings twice, not five times
+    codes = [rank.to_numpy(dtype=float)]
+    for name in ("check", "table", "facility", "interviewer", "key", "question", "value"):
+        codes.append(pd.factorize(findings[name], sort=True, use_na_sentinel=False)[0])
+    order = np.lexsort(codes[::-1])
+    return findings.take(order).reset_index(drop=True)

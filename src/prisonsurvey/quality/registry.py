@@ -8,6 +8,17 @@ A check takes the :class:`~prisonsurvey.quality.context.CheckContext` and return
     def duration_short(ctx: CheckContext) -> pd.DataFrame: ...
 
 Modules in :mod:`prisonsurvey.quality.checks` register themselves when imported.
+
+Each check says what it needs to see (``scope``), so that a store larger than memory can be
+checked a chunk of rows at a time (:mod:`prisonsurvey.quality.scan`):
+
+``rows``    findings about single rows only: run on each chunk of each table in turn, the
+            findings of the chunks put together (the context lists the tables of the chunk
+            in :meth:`~prisonsurvey.quality.context.CheckContext.checked_tables`);
+``totals``  findings about several rows: run once on a context whose root table holds only
+            the columns of :meth:`~prisonsurvey.quality.context.CheckContext.whole_columns`,
+            anything else read through :func:`~prisonsurvey.quality.gather.gathered`;
+``tables``  (the default, for checks added from outside) every table whole in memory.
 """
 
 from __future__ import annotations
@@ -32,6 +43,8 @@ class Check:
         severity: Severity of its findings unless the check sets one or the config overrides.
         title: One line saying what it finds.
         run: The function.
+        scope: ``rows``, ``totals`` or ``tables`` (see the module docstring).
+        needs: Names of the :mod:`~prisonsurvey.quality.gather` quantities it reads.
     """
 
     id: str
@@ -39,17 +52,32 @@ class Check:
     severity: str
     title: str
     run: CheckFunction
+    scope: str = "tables"
+    needs: tuple[str, ...] = ()
 
 
 CHECKS: dict[str, Check] = {}
 """Every registered check by id, in registration order."""
 
 
-def check(id: str, *, family: str, severity: str, title: str) -> Callable[[CheckFunction], Check]:
+SCOPES = ("rows", "totals", "tables")
+
+
+def check(
+    id: str,
+    *,
+    family: str,
+    severity: str,
+    title: str,
+    scope: str = "tables",
+    needs: tuple[str, ...] = (),
+) -> Callable[[CheckFunction], Check]:
     """Register the decorated function as a check (see the module docstring)."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
 
     def wrap(fn: CheckFunction) -> Check:
-        entry = Check(id, family, severity, title, fn)
+        entry = Check(id, family, severity, title, fn, scope, needs)
         CHECKS[id] = entry
         return entry
 

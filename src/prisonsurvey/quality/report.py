@@ -14,7 +14,13 @@ from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.progress import Progress, report
 from prisonsurvey.quality.config import QualityConfig
 from prisonsurvey.quality.context import CheckContext, Tables
-from prisonsurvey.quality.findings import COLUMNS, SEVERITIES, empty_findings, sort_findings
+from prisonsurvey.quality.findings import (
+    COLUMNS,
+    SEVERITIES,
+    compact,
+    empty_findings,
+    sort_findings,
+)
 from prisonsurvey.quality.registry import Check, registered
 from prisonsurvey.questionnaire.model import Questionnaire
 
@@ -50,13 +56,13 @@ class QualityReport:
         worst = SEVERITIES[: SEVERITIES.index(severity) + 1]
         return int(self.findings["severity"].isin(worst).sum())
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the summary, every finding and the summary tables."""
-        return {
-            "summary": self.summary,
-            "findings": self.findings.to_dict(orient="records"),
-            "tables": {name: _records(t) for name, t in sorted(self.tables.items())},
-        }
+    def to_dict(self, findings: bool = True) -> dict[str, Any]:
+        """JSON-ready: the summary, every finding (unless ``findings`` is false), the tables."""
+        out: dict[str, Any] = {"summary": self.summary}
+        if findings:
+            out["findings"] = self.findings.to_dict(orient="records")
+        out["tables"] = {name: _records(t) for name, t in sorted(self.tables.items())}
+        return out
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -110,13 +116,34 @@ def selected_checks(config: QualityConfig) -> list[Check]:
     return [c for cid, c in every.items() if cid in wanted]
 
 
-def _default_today(root: pd.DataFrame, config: QualityConfig) -> dt.date:
+def default_today(root: pd.DataFrame, config: QualityConfig) -> dt.date:
+    """The day the last interview of ``root`` ended (today when that is not known)."""
     col = config.columns.end
     if col in root.columns:
         end = pd.to_datetime(root[col], errors="coerce").max()
         if not pd.isna(end):
             return pd.Timestamp(end).date()
     return dt.date.today()
+
+
+def settle(entry: Check, found: pd.DataFrame, config: QualityConfig) -> pd.DataFrame | None:
+    """A check's findings with its id and severities, in the columns of the report.
+
+    Findings carrying ``_part`` (the chunks of one check put together) are ordered by it first,
+    keeping the order of rows within each part.
+    """
+    if found.empty:
+        return None
+    if "_part" in found.columns:
+        found = found.sort_values("_part", kind="mergesort")
+    found = found.copy()
+    found["check"] = entry.id
+    default = config.severity.get(entry.id)
+    if default is not None:
+        found["severity"] = default
+    else:
+        found["severity"] = found["severity"].where(found["severity"] != "", entry.severity)
+    return compact(found[list(COLUMNS)])
 
 
 def _as_tables(data: Mapping[str | None, pd.DataFrame] | pd.DataFrame) -> Tables:
@@ -135,8 +162,14 @@ def run_checks(
     today: dt.date | None = None,
     audit: pd.DataFrame | None = None,
     progress: Progress | None = None,
+    rows: int | None = None,
 ) -> QualityReport:
     """Run the quality checks on survey data.
+
+    Given a project and no ``data``, the project's store is read a chunk of rows at a time
+    (:mod:`prisonsurvey.quality.scan`): memory holds one chunk and the few columns checks
+    about several rows need, not the whole store; the findings are the same as those of the
+    whole tables. A check added from outside (scope ``tables``) makes the whole tables load.
 
     Args:
         project_or_questionnaire: A survey project (its questionnaire, its ``quality:``
@@ -150,6 +183,8 @@ def run_checks(
         audit: Form audit log events (:func:`~prisonsurvey.quality.audit.read_audit`); the
             timing checks then use the time spent on questions.
         progress: Called before each check and once all have run (:mod:`prisonsurvey.progress`).
+        rows: Rows per chunk when reading the store (default
+            :data:`~prisonsurvey.quality.scan.CHECK_CHUNK_ROWS`).
 
     Returns:
         The findings, summary and summary tables.
@@ -172,41 +207,57 @@ def run_checks(
             config = section if isinstance(section, QualityConfig) else QualityConfig()
         if isinstance(config.targets, str):
             targets = read_targets(project.root / config.targets)
+        if data is None and project.store_path.exists():
+            checks = selected_checks(config)
+            if all(c.scope != "tables" for c in checks):
+                from prisonsurvey.quality.scan import scan_store
+
+                ctx, scanned = scan_store(
+                    project, config, checks, today, audit, targets, progress, rows
+                )
+                return _report(ctx, checks, scanned)
         if data is None:
             data = load_tables(project)
     checks = selected_checks(config)
     tables = _as_tables(data if data is not None else {})
-    today = today or _default_today(tables[None], config)
+    today = today or default_today(tables[None], config)
     ctx = CheckContext.build(questionnaire, tables, config, today)
+    prepare(ctx, targets, audit)
+    found: dict[str, pd.DataFrame] = {}
+    checks_run = [] if ctx.root.empty else checks
+    for done, entry in enumerate(checks_run):
+        report(progress, f"check {entry.id}", done, len(checks_run))
+        part = settle(entry, entry.run(ctx), config)
+        if part is not None:
+            found[entry.id] = part
+    report(progress, "checks done", len(checks_run), len(checks_run))
+    return _report(ctx, checks, found)
+
+
+def prepare(ctx: CheckContext, targets: dict[str, int] | None, audit: pd.DataFrame | None) -> None:
+    """Check the settings' expressions and hand the context the targets and audit log.
+
+    Raises:
+        InputError: A rule or condition cannot be evaluated (QC003-QC005).
+    """
     problems = ctx.check_rules()
     if problems:
         raise InputError(problems)
     if targets is not None:
         ctx.cache["targets"] = targets
     ctx.audit = audit
-    parts = []
     if ctx.root.empty:
         ctx.notes.append("no submissions yet")
-        checks_run: list[Check] = []
-    else:
-        checks_run = checks
-    for done, entry in enumerate(checks_run):
-        report(progress, f"check {entry.id}", done, len(checks_run))
-        found = entry.run(ctx)
-        if found.empty:
-            continue
-        found = found.copy()
-        found["check"] = entry.id
-        default = config.severity.get(entry.id)
-        if default is not None:
-            found["severity"] = default
-        else:
-            found["severity"] = found["severity"].where(found["severity"] != "", entry.severity)
-        parts.append(found[list(COLUMNS)])
-    report(progress, "checks done", len(checks_run), len(checks_run))
+
+
+def _report(
+    ctx: CheckContext, checks: list[Check], found: dict[str, pd.DataFrame]
+) -> QualityReport:
+    """Findings of ``checks`` (by id) sorted, with the summary, as a report."""
+    parts = [found.pop(c.id) for c in checks if c.id in found]  # let go of each as it joins
     findings = sort_findings(pd.concat(parts, ignore_index=True) if parts else empty_findings())
     summary = _summary(ctx, checks, findings)
-    return QualityReport(questionnaire, findings, summary, dict(ctx.extra_tables), checks)
+    return QualityReport(ctx.questionnaire, findings, summary, dict(ctx.extra_tables), checks)
 
 
 def _summary(ctx: CheckContext, checks: list[Check], findings: pd.DataFrame) -> dict[str, Any]:

@@ -18,13 +18,19 @@ from prisonsurvey.questionnaire.model import QuestionType
     family="consistency",
     severity="error",
     title="Impossible or unlikely combination of answers",
+    scope="rows",
 )
 def consistency(ctx: CheckContext) -> pd.DataFrame:
-    """Every rule of ``quality.rules`` (or the default rules) evaluated on its table."""
+    """Every rule of ``quality.rules`` (or the default rules) evaluated on its table.
+
+    The findings carry ``_part``, the rule's place in the list, so that the findings of
+    chunks put together keep the rules' order.
+    """
     parts = []
-    for rule, expr in ctx.rules():
+    tables = ctx.checked_tables()
+    for i, (rule, expr) in enumerate(ctx.rules()):
         table = rule.table
-        if table not in ctx.tables:
+        if table not in tables:
             continue
         try:
             flagged = ctx.evaluate(expr, table).to_numpy(dtype=bool)
@@ -50,7 +56,7 @@ def consistency(ctx: CheckContext) -> pd.DataFrame:
                 values,
                 f"{rule.id}: {rule.message}",
                 severity=rule.severity,
-            )
+            ).assign(_part=i)
         )
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()
 
@@ -77,11 +83,12 @@ def _interview_day(ctx: CheckContext, table: str | None) -> pd.Series:
     family="consistency",
     severity="error",
     title="Date after the day of the interview",
+    scope="rows",
 )
 def future_date(ctx: CheckContext) -> pd.DataFrame:
     """Date and date-time answers later than the day the interview ended."""
     parts = []
-    for table in ctx.tables:
+    for table in ctx.checked_tables():
         dates = [
             q for q in ctx.present(table) if q.type in (QuestionType.DATE, QuestionType.DATETIME)
         ]

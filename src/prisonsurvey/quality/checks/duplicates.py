@@ -8,7 +8,38 @@ import pandas as pd
 from prisonsurvey.quality.checks._rows import root_rows
 from prisonsurvey.quality.context import CheckContext
 from prisonsurvey.quality.findings import as_text, empty_findings
+from prisonsurvey.quality.gather import append, gather, gathered
 from prisonsurvey.quality.registry import check
+
+
+def _answers(ctx: CheckContext) -> tuple[list[str], list[str]]:
+    """Every answer of the root table, and those other than who, where and when."""
+    cols = ctx.config.columns
+    who = {*cols.person, cols.facility, cols.interviewer, cols.device, cols.start, cols.end}
+    everything = [q.name for q in ctx.present(None)]
+    return everything, [q for q in everything if q not in who]
+
+
+def _finish_digests(
+    parts: list[dict[str, np.ndarray | None]] | None,
+) -> dict[str, pd.Series | None]:
+    out: dict[str, pd.Series | None] = {"everything": None, "answers": None}
+    for name in out:
+        pieces = [p[name] for p in parts or ()]
+        if pieces and all(p is not None for p in pieces):
+            out[name] = pd.Series(np.concatenate([p for p in pieces if p is not None]))
+    return out
+
+
+@gather("digests", root_only=True, add=append, finish=_finish_digests)
+def _digests(ctx: CheckContext, table: str | None) -> dict[str, np.ndarray | None]:
+    """A hash of each submission's answers: all of them, and all but who, where and when."""
+    root = ctx.tables[table]
+    out: dict[str, np.ndarray | None] = {}
+    for name, columns in zip(("everything", "answers"), _answers(ctx), strict=True):
+        hashed = pd.util.hash_pandas_object(root[columns], index=False) if columns else None
+        out[name] = None if hashed is None else hashed.to_numpy()
+    return out
 
 
 def _first_key_of_group(keys: np.ndarray, groups: pd.Series) -> np.ndarray:
@@ -22,6 +53,8 @@ def _first_key_of_group(keys: np.ndarray, groups: pd.Series) -> np.ndarray:
     family="duplicates",
     severity="error",
     title="Same submission twice (same key, or the same answers under another key)",
+    scope="totals",
+    needs=("digests",),
 )
 def duplicate_submission(ctx: CheckContext) -> pd.DataFrame:
     """Rows sharing a key, and rows whose every answer equals another submission's."""
@@ -32,9 +65,8 @@ def duplicate_submission(ctx: CheckContext) -> pd.DataFrame:
     parts = []
     same_key = pd.Series(keys).duplicated(keep=False).to_numpy()
     parts.append(root_rows(ctx, same_key, "", keys[same_key], "key appears more than once"))
-    answers = [q.name for q in ctx.present(None)]
-    if answers:
-        digest = pd.util.hash_pandas_object(root[answers], index=False)
+    digest = gathered(ctx, _digests)["everything"]
+    if digest is not None:
         copies = digest.duplicated(keep=False).to_numpy() & ~same_key
         if copies.any():
             first = _first_key_of_group(keys, digest)
@@ -49,6 +81,7 @@ def duplicate_submission(ctx: CheckContext) -> pd.DataFrame:
     family="duplicates",
     severity="error",
     title="Same person interviewed twice",
+    scope="totals",
 )
 def duplicate_person(ctx: CheckContext) -> pd.DataFrame:
     """Submissions with the same person identifiers (facility and roster line) as another."""
@@ -83,6 +116,8 @@ def duplicate_person(ctx: CheckContext) -> pd.DataFrame:
     family="duplicates",
     severity="error",
     title="Interview with the same answers as another person's",
+    scope="totals",
+    needs=("digests",),
 )
 def copied_answers(ctx: CheckContext) -> pd.DataFrame:
     """Completed interviews of different people whose every other answer is the same.
@@ -92,16 +127,13 @@ def copied_answers(ctx: CheckContext) -> pd.DataFrame:
     Submissions sent twice (same person too) are ``duplicate_submission``'s.
     """
     root = ctx.root
-    cols = ctx.config.columns
-    who = {*cols.person, cols.facility, cols.interviewer, cols.device, cols.start, cols.end}
-    answers = [q.name for q in ctx.present(None) if q.name not in who]
-    if root.empty or not answers:
+    digests = gathered(ctx, _digests) if not root.empty else {}
+    digest, everything = digests.get("answers"), digests.get("everything")
+    if digest is None or everything is None:
         return empty_findings()
     keys = ctx.keys(None)
     done = ctx.completed
-    everything = [q.name for q in ctx.present(None)]
-    sent_twice = pd.util.hash_pandas_object(root[everything], index=False).duplicated(keep=False)
-    digest = pd.util.hash_pandas_object(root[answers], index=False)
+    sent_twice = everything.duplicated(keep=False)
     ok = done & ~sent_twice.to_numpy() & ~pd.Series(keys).duplicated(keep=False).to_numpy()
     picked = digest[ok]
     rows = np.flatnonzero(ok)
@@ -125,6 +157,7 @@ def copied_answers(ctx: CheckContext) -> pd.DataFrame:
     family="duplicates",
     severity="warning",
     title="One device used for two interviews at the same time",
+    scope="totals",
 )
 def device_overlap(ctx: CheckContext) -> pd.DataFrame:
     """Interviews on the same device whose start-end times overlap."""

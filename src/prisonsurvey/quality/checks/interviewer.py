@@ -14,29 +14,43 @@ answers of all other interviewers.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from prisonsurvey.distributions import chi2_sf
 from prisonsurvey.quality.context import CheckContext
 from prisonsurvey.quality.findings import ROOT, empty_findings, frame
+from prisonsurvey.quality.gather import append, gather, gathered
 from prisonsurvey.quality.registry import check
 from prisonsurvey.quality.stats import benjamini_hochberg
 from prisonsurvey.questionnaire.model import QuestionType
 
 
-def _test(
-    fac: np.ndarray, who: np.ndarray, answer: np.ndarray, n_f: int, n_i: int, n_a: int, min_n: int
-) -> tuple[float, int, np.ndarray]:
-    """Stratified chi-square statistic, its degrees of freedom, and each interviewer's distance.
-
-    The distance is a chi-square distance of an interviewer's answers from those of all others.
-    """
-    counts = (
+def _table(
+    fac: np.ndarray, who: np.ndarray, answer: np.ndarray, n_f: int, n_i: int, n_a: int
+) -> np.ndarray:
+    """Counts of answers by facility, interviewer and answer code (a 3-d array)."""
+    return (
         np.bincount((fac * n_i + who) * n_a + answer, minlength=n_f * n_i * n_a)
         .reshape(n_f, n_i, n_a)
         .astype(float)
     )
+
+
+def _test(
+    fac: np.ndarray, who: np.ndarray, answer: np.ndarray, n_f: int, n_i: int, n_a: int, min_n: int
+) -> tuple[float, int, np.ndarray]:
+    """:func:`_test_table` of the answers' counts."""
+    return _test_table(_table(fac, who, answer, n_f, n_i, n_a), min_n)
+
+
+def _test_table(counts: np.ndarray, min_n: int) -> tuple[float, int, np.ndarray]:
+    """Stratified chi-square statistic, its degrees of freedom, and each interviewer's distance.
+
+    The distance is a chi-square distance of an interviewer's answers from those of all others.
+    """
     rows = counts.sum(axis=2, keepdims=True)
     counts = np.where(rows >= min_n, counts, 0.0)
     rows = counts.sum(axis=2, keepdims=True)
@@ -84,11 +98,69 @@ def _permutation_p(
     return (at_least + 1) / (rounds + 1)
 
 
+class _Answers(NamedTuple):
+    """A question's answers gathered from every row."""
+
+    counts: pd.DataFrame
+    """``facility``, ``interviewer``, ``value`` and ``n``: answers counted (codes, no DK/RF)."""
+    values: np.ndarray | None
+    """Each row's answer (NaN: none, don't know or refused), kept for permutation tests."""
+
+
+def _questions(ctx: CheckContext) -> list[str]:
+    cols = ctx.config.columns
+    skip = {cols.facility, cols.interviewer, *cols.person}
+    return [
+        q.name
+        for q in ctx.present(None)
+        if q.type is QuestionType.SELECT_ONE and q.name not in skip
+    ]
+
+
+def _finish_answers(parts: list[dict[str, _Answers]] | None) -> dict[str, _Answers]:
+    out: dict[str, _Answers] = {}
+    for name in parts[0] if parts else ():
+        counts = pd.concat([p[name].counts for p in parts or ()], ignore_index=True)
+        summed = counts.groupby(["facility", "interviewer", "value"])["n"].sum().reset_index()
+        pieces = [p[name].values for p in parts or ()]
+        values: np.ndarray | None = None
+        if all(v is not None for v in pieces):
+            values = np.concatenate([v for v in pieces if v is not None])
+        out[name] = _Answers(summed, values)
+    return out
+
+
+@gather("answers_by_interviewer", root_only=True, add=append, finish=_finish_answers)
+def _answers(ctx: CheckContext, table: str | None) -> dict[str, _Answers] | None:
+    """Per select_one question, answers counted by facility, interviewer and code."""
+    if ctx.config.columns.interviewer not in ctx.tables[table].columns:
+        return None
+    who_uniq, who = np.unique(ctx.interviewer(table).astype(str), return_inverse=True)
+    fac_uniq, fac = np.unique(ctx.facility(table).astype(str), return_inverse=True)
+    keep = bool(ctx.config.thresholds.permutations)
+    out: dict[str, _Answers] = {}
+    for name in _questions(ctx):
+        values = pd.to_numeric(ctx.tables[table][name], errors="coerce").to_numpy(dtype=float)
+        dk, rf = ctx.missing_code(table, name)
+        ok = ~np.isnan(values) & ~dk & ~rf
+        a_uniq, answer = np.unique(values[ok], return_inverse=True)
+        dims = (len(fac_uniq), len(who_uniq), len(a_uniq))
+        table_ = _table(fac[ok], who[ok], answer, *dims)
+        f, w, a = np.nonzero(table_)
+        counts = pd.DataFrame(
+            {"facility": fac_uniq[f], "interviewer": who_uniq[w], "value": a_uniq[a]}
+        ).assign(n=table_[f, w, a])
+        out[name] = _Answers(counts, np.where(ok, values, np.nan) if keep else None)
+    return out
+
+
 @check(
     "interviewer_effect",
     family="interviewer",
     severity="warning",
     title="Answers differ by interviewer beyond chance (within facility)",
+    scope="totals",
+    needs=("answers_by_interviewer",),
 )
 def interviewer_effect(ctx: CheckContext) -> pd.DataFrame:
     """Questions whose answers depend on the interviewer (see the module docstring)."""
@@ -102,32 +174,40 @@ def interviewer_effect(ctx: CheckContext) -> pd.DataFrame:
     fac_uniq, fac = np.unique(ctx.facility(None).astype(str), return_inverse=True)
     if len(who_uniq) < 2:
         return empty_findings()
-    skip = {cols.facility, cols.interviewer, *cols.person}
     rng = np.random.default_rng(t.seed)
     rows = []
-    for question in ctx.present(None):
-        if question.type is not QuestionType.SELECT_ONE or question.name in skip:
+    for name, answers in gathered(ctx, _answers).items():
+        counts = answers.counts
+        n_ok = int(counts["n"].sum())
+        if n_ok < 2 * t.min_n:
             continue
-        values = pd.to_numeric(root[question.name], errors="coerce").to_numpy(dtype=float)
-        dk, rf = ctx.missing_code(None, question.name)
-        ok = ~np.isnan(values) & ~dk & ~rf
-        if ok.sum() < 2 * t.min_n:
-            continue
-        a_uniq, answer = np.unique(values[ok], return_inverse=True)
+        a_uniq = np.unique(counts["value"].to_numpy(dtype=float))
         if len(a_uniq) < 2:
             continue
         dims = (len(fac_uniq), len(who_uniq), len(a_uniq))
-        chi2, df, contrib = _test(fac[ok], who[ok], answer, *dims, t.min_n)
+        cells = np.zeros(dims)
+        np.add.at(
+            cells,
+            (
+                np.searchsorted(fac_uniq, counts["facility"].to_numpy()),
+                np.searchsorted(who_uniq, counts["interviewer"].to_numpy()),
+                np.searchsorted(a_uniq, counts["value"].to_numpy(dtype=float)),
+            ),
+            counts["n"].to_numpy(dtype=float),
+        )
+        chi2, df, contrib = _test_table(cells, t.min_n)
         if df == 0:
             continue
-        if t.permutations:
+        if t.permutations and answers.values is not None:
+            ok = ~np.isnan(answers.values)
+            answer = np.searchsorted(a_uniq, answers.values[ok])
             p = _permutation_p(fac[ok], who[ok], answer, dims, t.min_n, chi2, t.permutations, rng)
         else:
             p = float(chi2_sf(chi2, df))
         rows.append(
             {
-                "question": question.name,
-                "answers": int(ok.sum()),
+                "question": name,
+                "answers": n_ok,
                 "chi2": round(chi2, 3),
                 "df": df,
                 "p": p,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from prisonsurvey.quality.context import CheckContext, table_label
 from prisonsurvey.quality.findings import as_text, empty_findings, frame
+from prisonsurvey.quality.gather import append, gather, gathered
 from prisonsurvey.quality.registry import check
 from prisonsurvey.quality.stats import benjamini_hochberg, higher_rate_p, rest_rate
 from prisonsurvey.questionnaire.model import QuestionType
@@ -14,57 +15,66 @@ from prisonsurvey.questionnaire.model import QuestionType
 KINDS = ("unanswered", "dont_know", "refused")
 
 
+_Part = tuple[list[tuple[str, str, dict[str, int]]], dict[str, pd.DataFrame]]
+
+
+@gather("nonresponse", root_only=False, add=append)
+def _table_counts(ctx: CheckContext, table: str | None) -> _Part | None:
+    """One table's relevant answers and nonresponse counts by question and by group."""
+    df = ctx.tables[table]
+    if df.empty:
+        return None
+    by_question: list[tuple[str, str, dict[str, int]]] = []
+    labels = {"interviewer": ctx.interviewer(table), "facility": ctx.facility(table)}
+    codes = {}
+    for dim, values in labels.items():
+        uniq, inverse = np.unique(values.astype(str), return_inverse=True)
+        codes[dim] = (uniq, inverse)
+    sums = {dim: {k: np.zeros(len(codes[dim][0])) for k in ("relevant", *KINDS)} for dim in codes}
+    for question in ctx.present(table):
+        if question.type is QuestionType.CALCULATE:
+            continue
+        relevant = ctx.relevant(table, question.name)
+        unanswered = relevant & ctx.empty(table, question.name)
+        dk, rf = ctx.missing_code(table, question.name)
+        arrays = {
+            "relevant": relevant,
+            "unanswered": unanswered,
+            "dont_know": dk & relevant,
+            "refused": rf & relevant,
+        }
+        counts = {k: int(v.sum()) for k, v in arrays.items()}
+        by_question.append((question.name, table_label(table), counts))
+        for dim, (uniq, inverse) in codes.items():
+            for k, v in arrays.items():
+                sums[dim][k] += np.bincount(inverse, weights=v, minlength=len(uniq))
+    groups = {dim: pd.DataFrame({"group": uniq, **sums[dim]}) for dim, (uniq, _) in codes.items()}
+    return by_question, groups
+
+
 def _counts(ctx: CheckContext) -> dict[str, pd.DataFrame]:
     """Relevant answers and nonresponse counts by question, interviewer and facility."""
     cached = ctx.cache.get("nonresponse")
     if isinstance(cached, dict):
         return cached
-    by_question: list[dict[str, object]] = []
-    groups: dict[str, list[pd.DataFrame]] = {"interviewer": [], "facility": []}
-    for table in ctx.tables:
-        df = ctx.tables[table]
-        if df.empty:
-            continue
-        labels = {"interviewer": ctx.interviewer(table), "facility": ctx.facility(table)}
-        codes = {}
-        for dim, values in labels.items():
-            uniq, inverse = np.unique(values.astype(str), return_inverse=True)
-            codes[dim] = (uniq, inverse)
-        sums = {
-            dim: {k: np.zeros(len(codes[dim][0])) for k in ("relevant", *KINDS)} for dim in codes
-        }
-        for question in ctx.present(table):
-            if question.type is QuestionType.CALCULATE:
-                continue
-            relevant = ctx.relevant(table, question.name)
-            unanswered = relevant & ctx.empty(table, question.name)
-            dk, rf = ctx.missing_code(table, question.name)
-            arrays = {
-                "relevant": relevant,
-                "unanswered": unanswered,
-                "dont_know": dk & relevant,
-                "refused": rf & relevant,
-            }
-            by_question.append(
-                {
-                    "question": question.name,
-                    "table": table_label(table),
-                    **{k: int(v.sum()) for k, v in arrays.items()},
-                }
-            )
-            for dim, (uniq, inverse) in codes.items():
-                for k, v in arrays.items():
-                    sums[dim][k] += np.bincount(inverse, weights=v, minlength=len(uniq))
-        for dim, (uniq, _) in codes.items():
-            groups[dim].append(pd.DataFrame({"group": uniq, **sums[dim]}))
+    parts: list[_Part] = gathered(ctx, _table_counts) or []
+    by_question: dict[tuple[str, str], dict[str, int]] = {}
+    for rows, _ in parts:
+        for question, table, counts in rows:  # a table's chunks add up
+            seen = by_question.setdefault((question, table), dict.fromkeys(counts, 0))
+            for k, n in counts.items():
+                seen[k] += n
     out: dict[str, pd.DataFrame] = {}
-    q = pd.DataFrame(by_question, columns=["question", "table", "relevant", *KINDS])
+    q = pd.DataFrame(
+        [{"question": name, "table": t, **n} for (name, t), n in by_question.items()],
+        columns=["question", "table", "relevant", *KINDS],
+    )
     out["question"] = _with_rates(q)
     for dim in ("interviewer", "facility"):
-        parts = groups[dim]
+        frames = [groups[dim] for _, groups in parts]
         f = (
-            pd.concat(parts).groupby("group", as_index=False).sum()
-            if parts
+            pd.concat(frames).groupby("group", as_index=False).sum()
+            if frames
             else pd.DataFrame(columns=["group", "relevant", *KINDS])
         )
         f = f.rename(columns={"group": dim})
@@ -93,6 +103,8 @@ def _with_rates(df: pd.DataFrame) -> pd.DataFrame:
     family="nonresponse",
     severity="warning",
     title="Question with a high item nonresponse rate",
+    scope="totals",
+    needs=("nonresponse",),
 )
 def nonresponse_question(ctx: CheckContext) -> pd.DataFrame:
     """Questions whose share of empty, don't know or refused answers exceeds the threshold."""
@@ -169,6 +181,8 @@ def _groups(ctx: CheckContext, dim: str) -> pd.DataFrame:
     family="nonresponse",
     severity="warning",
     title="Interviewer with more nonresponse than the others, beyond chance",
+    scope="totals",
+    needs=("nonresponse",),
 )
 def nonresponse_interviewer(ctx: CheckContext) -> pd.DataFrame:
     """Interviewers whose item nonresponse is well above everybody else's."""
@@ -180,6 +194,8 @@ def nonresponse_interviewer(ctx: CheckContext) -> pd.DataFrame:
     family="nonresponse",
     severity="warning",
     title="Facility with more nonresponse than the others, beyond chance",
+    scope="totals",
+    needs=("nonresponse",),
 )
 def nonresponse_facility(ctx: CheckContext) -> pd.DataFrame:
     """Facilities whose item nonresponse is well above everybody else's."""

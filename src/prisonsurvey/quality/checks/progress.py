@@ -81,6 +81,7 @@ def progress_table(ctx: CheckContext) -> pd.DataFrame:
     family="progress",
     severity="warning",
     title="Facility behind its target of completed interviews",
+    scope="totals",
 )
 def progress_behind(ctx: CheckContext) -> pd.DataFrame:
     """Facilities with fewer completed interviews than expected by now."""
@@ -103,6 +104,7 @@ def progress_behind(ctx: CheckContext) -> pd.DataFrame:
     family="progress",
     severity="warning",
     title="Facility with a low response rate",
+    scope="totals",
 )
 def response_rate(ctx: CheckContext) -> pd.DataFrame:
     """Facilities whose share of completed among completed and refused is below the limit."""

@@ -8,9 +8,12 @@ import pandas as pd
 from prisonsurvey.quality.checks._rows import table_rows
 from prisonsurvey.quality.context import CheckContext
 from prisonsurvey.quality.findings import as_text, empty_findings, frame
+from prisonsurvey.quality.gather import gather, gathered
 from prisonsurvey.quality.registry import check
 from prisonsurvey.quality.stats import benjamini_hochberg, higher_rate_p, rest_rate
 from prisonsurvey.questionnaire.batteries import find_batteries
+
+_Counts = tuple[dict[str, float], dict[str, float]]
 
 
 def batteries(ctx: CheckContext) -> dict[str, tuple[str, ...]]:
@@ -33,10 +36,11 @@ def _straight(ctx: CheckContext) -> list[tuple[str, str | None, np.ndarray, np.n
         return cached
     need = ctx.config.thresholds.straightlining_items
     out = []
+    tables = ctx.checked_tables()
     for name, items in batteries(ctx).items():
         table = ctx.table_of(items[0])
         df = ctx.tables.get(table)
-        if df is None or any(q not in df.columns for q in items):
+        if df is None or table not in tables or any(q not in df.columns for q in items):
             continue
         values = np.column_stack(
             [pd.to_numeric(df[q], errors="coerce").to_numpy(dtype=float) for q in items]
@@ -60,6 +64,7 @@ def _straight(ctx: CheckContext) -> list[tuple[str, str | None, np.ndarray, np.n
     family="straightlining",
     severity="info",
     title="Same answer to every item of a battery",
+    scope="rows",
 )
 def straightlining(ctx: CheckContext) -> pd.DataFrame:
     """Submissions answering every item of a battery alike."""
@@ -80,18 +85,23 @@ def straightlining(ctx: CheckContext) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()
 
 
-@check(
-    "straightlining_interviewer",
-    family="straightlining",
-    severity="warning",
-    title="Interviewer with more straight-lining than the others, beyond chance",
-)
-def straightlining_interviewer(ctx: CheckContext) -> pd.DataFrame:
-    """Interviewers whose batteries are straight-lined more often than everybody else's."""
-    t = ctx.config.thresholds
+def _add_counts(total: _Counts | None, part: _Counts) -> _Counts:
+    if total is None:
+        total = ({}, {})
+    for mine, theirs in zip(total, part, strict=True):
+        for k, v in theirs.items():
+            mine[k] = mine.get(k, 0.0) + v
+    return total
+
+
+@gather("straightlining_by_interviewer", root_only=False, add=_add_counts)
+def _by_interviewer(ctx: CheckContext, table: str | None) -> _Counts:
+    """Batteries straight-lined (events) and answered (trials) by interviewer in ``table``."""
     events: dict[str, float] = {}
     trials: dict[str, float] = {}
-    for _, table, straight, ref in _straight(ctx):
+    for _, where, straight, ref in _straight(ctx):
+        if where != table:
+            continue
         who = pd.Series(ctx.interviewer(table))
         answered = ~np.isinf(ref)
         e = pd.Series(straight[answered]).groupby(who[answered].to_numpy()).sum()
@@ -100,6 +110,21 @@ def straightlining_interviewer(ctx: CheckContext) -> pd.DataFrame:
             events[str(k)] = events.get(str(k), 0.0) + float(v)
         for k, v in n.items():
             trials[str(k)] = trials.get(str(k), 0.0) + float(v)
+    return events, trials
+
+
+@check(
+    "straightlining_interviewer",
+    family="straightlining",
+    severity="warning",
+    title="Interviewer with more straight-lining than the others, beyond chance",
+    scope="totals",
+    needs=("straightlining_by_interviewer",),
+)
+def straightlining_interviewer(ctx: CheckContext) -> pd.DataFrame:
+    """Interviewers whose batteries are straight-lined more often than everybody else's."""
+    t = ctx.config.thresholds
+    events, trials = gathered(ctx, _by_interviewer)
     names = sorted(k for k in trials if k != "")
     if len(names) < 2:
         return empty_findings()

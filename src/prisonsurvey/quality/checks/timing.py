@@ -73,6 +73,7 @@ def _by_interviewer(ctx: CheckContext, length: pd.Series) -> pd.DataFrame:
     family="timing",
     severity="warning",
     title="Completed interview shorter than the minimum",
+    scope="totals",
 )
 def duration_short(ctx: CheckContext) -> pd.DataFrame:
     """Completed interviews shorter than ``thresholds.min_minutes`` (or ending before start)."""
@@ -89,6 +90,7 @@ def duration_short(ctx: CheckContext) -> pd.DataFrame:
     family="timing",
     severity="warning",
     title="Completed interview longer than the maximum",
+    scope="totals",
 )
 def duration_long(ctx: CheckContext) -> pd.DataFrame:
     """Completed interviews longer than ``thresholds.max_minutes``."""
@@ -104,6 +106,7 @@ def duration_long(ctx: CheckContext) -> pd.DataFrame:
     family="timing",
     severity="warning",
     title="Interview outside working hours",
+    scope="totals",
 )
 def outside_hours(ctx: CheckContext) -> pd.DataFrame:
     """Interviews starting before ``day_start`` or ending at or after ``day_end`` o'clock."""
