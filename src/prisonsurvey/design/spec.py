@@ -9,14 +9,17 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from prisonsurvey.design.replicate_factors import replicates_from_weights
 from prisonsurvey.design.replicates import ReplicateMethod
 from prisonsurvey.design.survey_design import LonelyPsu, SurveyDesign, build_design
 from prisonsurvey.errors import InputError, Issue, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MISSING_COLUMN = "DES001"
 BAD_WEIGHT = "DES002"
@@ -103,6 +106,8 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
         InputError: Missing columns, missing or non-positive weights, missing design values,
             inconsistent fpc, a replicate pattern matching no column, or a bad option.
     """
+    import pandas as pd
+
     issues: list[Issue] = []
     for name in (spec.weight, spec.strata, spec.psu, spec.fpc, spec.ssu_fpc, spec.ssu):
         if name is not None and name not in data.columns:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from prisonsurvey.design.survey_design import SurveyDesign
 from prisonsurvey.estimation.domains import make_domains
@@ -19,6 +18,9 @@ from prisonsurvey.estimation.intervals import (
 )
 from prisonsurvey.estimation.kernel import Kind, domain_kernel
 from prisonsurvey.estimation.results import COLUMNS, Estimates
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -72,8 +74,9 @@ def estimate(
         ValueError: ``data`` and ``design`` have different numbers of rows, or a ratio lacks
             its denominator.
     """
+    import pandas as pd
+
     stat = Stat(stat)
-    method = CiMethod(ci)
     if len(data) != design.n:
         raise ValueError(f"data has {len(data)} rows but the design has {design.n}")
     domains = make_domains(data, by)
@@ -83,6 +86,55 @@ def estimate(
         for level_name, col in _expand(data[var], categorical=stat is Stat.PROP):
             names.append((var, level_name))
             columns.append(col)
+    x: FloatArray | None = None
+    if stat is Stat.RATIO:
+        if denominator is None:
+            raise ValueError("a ratio needs a denominator column")
+        x = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
+    cols, variance = estimate_columns(
+        design, names, columns, domains.codes, domains.n_cells, stat, x, ci, level, df
+    )
+    frame = pd.DataFrame({**cols, "level": pd.Series(cols["level"])})
+    for by_col in domains.by:
+        values = np.repeat(domains.table[by_col].to_numpy(dtype=object), len(names))
+        frame.insert(0, by_col, values)
+    frame = frame[[*domains.by, *COLUMNS]]
+    return Estimates(frame, domains.by, CiMethod(ci).value, level, variance)
+
+
+def estimate_columns(
+    design: SurveyDesign,
+    names: Sequence[tuple[str, str | None]],
+    columns: Sequence[FloatArray],
+    cells: npt.NDArray[np.intp],
+    n_cells: int,
+    stat: Stat | str = Stat.MEAN,
+    denominator: FloatArray | None = None,
+    ci: CiMethod | str = CiMethod.WALD,
+    level: float = 0.95,
+    df: DfRule = "design",
+) -> tuple[dict[str, npt.NDArray[Any]], str]:
+    """The columns of :data:`COLUMNS` for numeric variables in domain cells, without pandas.
+
+    Args:
+        design: The survey design.
+        names: ``(variable, level)`` of every column of ``columns`` (``level`` is the category
+            of a 0/1 column, ``None`` for a numeric variable).
+        columns: The numeric columns to estimate (``NaN``: item missing).
+        cells: Domain cell of every row (``-1``: in no domain).
+        n_cells: Number of cells.
+        stat: As :func:`estimate`.
+        denominator: Denominator values of a ``ratio``.
+        ci: As :func:`estimate`.
+        level: As :func:`estimate`.
+        df: As :func:`estimate`.
+
+    Returns:
+        The columns, one row per (cell, column) with the cells outermost, and the variance
+        method (``linearization`` or the replicate method).
+    """
+    stat = Stat(stat)
+    method = CiMethod(ci)
     if not columns:
         raise ValueError("no variables to estimate")
     x: list[FloatArray] | None = None
@@ -90,12 +142,9 @@ def estimate(
     if stat is Stat.RATIO:
         if denominator is None:
             raise ValueError("a ratio needs a denominator column")
-        den = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
-        x = [den] * len(columns)
+        x = [denominator] * len(columns)
         kind = Kind.RATIO
-    res = domain_kernel(
-        design, columns, domains.codes, domains.n_cells, kind, x, count_nonzero=stat is Stat.PROP
-    )
+    res = domain_kernel(design, columns, cells, n_cells, kind, x, count_nonzero=stat is Stat.PROP)
     n_cells, n_var = res.estimate.shape
     se = np.sqrt(res.variance)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -109,36 +158,33 @@ def estimate(
     else:
         df_used = np.full((n_cells, n_var), float(df))
     lower, upper = _intervals(method, stat, kind, res.estimate, se, df_used, level, res.n)
-    frame = pd.DataFrame(
-        {
-            "variable": np.tile([nm[0] for nm in names], n_cells),
-            "level": pd.Series(np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells)),
-            "stat": stat.value,
-            "estimate": res.estimate.ravel(),
-            "se": se.ravel(),
-            "ci_lower": lower.ravel(),
-            "ci_upper": upper.ravel(),
-            "df": df_used.ravel(),
-            "df_design": float(design.degf),
-            "cv": cv.ravel(),
-            "deff": res.deff.ravel(),
-            "deff_replace": res.deff_replace.ravel(),
-            "n": res.n.ravel(),
-            "n_weighted": res.weighted_n.ravel(),
-            "n_psu": res.n_psu.ravel(),
-            "n_category": np.where(res.n_nonzero < 0, np.nan, res.n_nonzero).ravel(),
-        }
-    )
-    for by_col in domains.by:
-        values = np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
-        frame.insert(0, by_col, values)
-    frame = frame[[*domains.by, *COLUMNS]]
+    size = n_cells * n_var
+    cols: dict[str, npt.NDArray[Any]] = {
+        "variable": np.tile(np.array([nm[0] for nm in names], dtype=object), n_cells),
+        "level": np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells),
+        "stat": np.full(size, stat.value, dtype=object),
+        "estimate": res.estimate.ravel(),
+        "se": se.ravel(),
+        "ci_lower": lower.ravel(),
+        "ci_upper": upper.ravel(),
+        "df": df_used.ravel(),
+        "df_design": np.full(size, float(design.degf)),
+        "cv": cv.ravel(),
+        "deff": res.deff.ravel(),
+        "deff_replace": res.deff_replace.ravel(),
+        "n": res.n.ravel(),
+        "n_weighted": res.weighted_n.ravel(),
+        "n_psu": res.n_psu.ravel(),
+        "n_category": np.where(res.n_nonzero < 0, np.nan, res.n_nonzero).ravel(),
+    }
     variance = "linearization" if design.replicates is None else str(design.replicates.method)
-    return Estimates(frame, domains.by, method.value, level, variance)
+    return cols, variance
 
 
 def _expand(series: pd.Series, categorical: bool) -> list[tuple[str | None, FloatArray]]:
     """Turn a column into numeric columns: itself, or one 0/1 column per category."""
+    import pandas as pd
+
     is_numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
     if is_numeric and not categorical:
         if series.dtype == np.float64:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = (
     "variable",
@@ -68,6 +71,8 @@ def _plain(value: Any) -> Any:
         return None if not np.isfinite(f) else f
     if isinstance(value, np.bool_):
         return bool(value)
-    if value is pd.NA or value is None:
+    # pandas' NA exists only once pandas is imported, and is never looked up otherwise
+    pandas = sys.modules.get("pandas")
+    if value is None or (pandas is not None and value is pandas.NA):
         return None
     return value
