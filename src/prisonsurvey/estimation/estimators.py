@@ -94,12 +94,30 @@ def estimate(
     cols, variance = estimate_columns(
         design, names, columns, domains.codes, domains.n_cells, stat, x, ci, level, df
     )
-    frame = pd.DataFrame({**cols, "level": pd.Series(cols["level"])})
-    for by_col in domains.by:
-        values = np.repeat(domains.table[by_col].to_numpy(dtype=object), len(names))
-        frame.insert(0, by_col, values)
-    frame = frame[[*domains.by, *COLUMNS]]
+    levels = [domains.table[by_col].tolist() for by_col in domains.by]
+    frame = estimates_frame(cols, domains.by, levels)
     return Estimates(frame, domains.by, CiMethod(ci).value, level, variance)
+
+
+def estimates_frame(
+    cols: dict[str, npt.NDArray[Any]], by: Sequence[str], by_levels: Sequence[list[object]]
+) -> pd.DataFrame:
+    """The tidy table of :class:`Estimates` from :func:`estimate_columns` and the domains.
+
+    Args:
+        cols: Estimate columns, cells outermost.
+        by: Domain column names.
+        by_levels: For every domain column, its level in every cell.
+    """
+    import pandas as pd
+
+    table = pd.DataFrame(dict(zip(by, by_levels, strict=True)))
+    frame = pd.DataFrame({**cols, "level": pd.Series(cols["level"])})
+    per_cell = len(frame) // len(table) if len(table) else 0
+    for by_col in by:
+        values = np.repeat(table[by_col].to_numpy(dtype=object), per_cell)
+        frame.insert(0, by_col, values)
+    return frame[[*by, *COLUMNS]]
 
 
 def estimate_columns(
@@ -191,6 +209,18 @@ def _expand(series: pd.Series, categorical: bool) -> list[tuple[str | None, Floa
             return [(None, series.to_numpy())]
         return [(None, pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64))]
     codes, labels = pd.factorize(series, sort=True)
+    return category_columns(codes, list(labels))
+
+
+def category_columns(
+    codes: npt.NDArray[np.intp], labels: Sequence[object]
+) -> list[tuple[str | None, FloatArray]]:
+    """One 0/1 column per category of a factorized column (``NaN`` where it is missing).
+
+    Args:
+        codes: Category of every row, ``-1`` where missing.
+        labels: The categories, by code (numbers that are whole are named without ``.0``).
+    """
     missing = codes < 0
     out: list[tuple[str | None, FloatArray]] = []
     for k, label in enumerate(labels):

@@ -56,14 +56,15 @@ class Estimates:
         """Return JSON-ready records (``NaN`` becomes ``None``)."""
         records: list[dict[str, Any]] = []
         for row in self.frame.to_dict(orient="records"):
-            records.append({str(k): _plain(v) for k, v in row.items()})
+            records.append({str(k): json_value(v) for k, v in row.items()})
         return records
 
     def __len__(self) -> int:
         return len(self.frame)
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A table value as JSON holds it: Python numbers, ``None`` for missing or not finite."""
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating | float):
