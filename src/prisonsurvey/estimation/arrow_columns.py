@@ -116,7 +116,7 @@ def read_columns(path: Path, columns: Sequence[str]) -> dict[str, Column] | None
             table = _read_csv(path, wanted)
         else:
             return None
-    except (pa.ArrowException, OSError, ValueError, UnicodeDecodeError):
+    except (pa.ArrowException, OSError, ValueError, KeyError, UnicodeDecodeError):
         return None
     if table is None:
         return None
@@ -158,7 +158,7 @@ def _read_parquet(path: Path, wanted: list[str]) -> Any:
         types = {c.get("name"): c.get("numpy_type") for c in json.loads(meta).get("columns", [])}
         if any(types.get(name, "float64") not in _NUMPY_TYPES for name in wanted):
             return None
-    if len(set(schema.names)) != len(schema.names):
+    if len(set(schema.names)) != len(schema.names) or not set(wanted) <= set(schema.names):
         return None
     # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports pandas
     return pq.ParquetFile(path).read(columns=wanted)
