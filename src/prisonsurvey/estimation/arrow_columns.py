@@ -79,19 +79,15 @@ class Column:
 
     def floats(self) -> FloatArray:
         """The values as float64, ``NaN`` where missing (a numeric column only)."""
-        import pyarrow as pa  # type: ignore[import-untyped]
-        import pyarrow.compute as pc  # type: ignore[import-untyped]
-
-        arr = pc.cast(self.data, pa.float64())
-        return np.asarray(_to_numpy(arr, float("nan")), dtype=np.float64)
+        return np.asarray(_to_numpy(self.data, float("nan"), np.float64), dtype=np.float64)
 
     def factorize(self) -> tuple[IntArray, list[object]]:
         """Codes (``-1`` where missing) and sorted levels, as ``pandas.factorize(sort=True)``."""
         if self.kind == "str":
             return _factorize_strings(self.data)
         if self.kind == "int":
-            values = np.asarray(_to_numpy(self.data, 0), dtype=np.int64)
-            codes, levels = _factorize_integers(values, np.ones(values.shape[0], dtype=bool))
+            values = np.asarray(_to_numpy(self.data, 0, np.int64), dtype=np.int64)
+            codes, levels = _factorize_integers(values, None)
             return codes, levels.tolist()
         return _factorize_floats(self.floats())
 
@@ -106,7 +102,7 @@ def read_columns(path: Path, columns: Sequence[str]) -> dict[str, Column] | None
     Returns:
         The columns by name, or ``None`` for a file or column this reader leaves to pandas.
     """
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     wanted = list(dict.fromkeys(columns))
     try:
@@ -143,6 +139,8 @@ def _kind(arrow_type: Any) -> str | None:
         return "float"
     if pat.is_string(arrow_type) or pat.is_large_string(arrow_type):
         return "str"
+    if pat.is_dictionary(arrow_type) and _kind(arrow_type.value_type) == "str":
+        return "str"  # text read as a dictionary (only when the file stores it as text)
     if pat.is_null(arrow_type):
         return "null"
     return None
@@ -150,6 +148,7 @@ def _kind(arrow_type: Any) -> str | None:
 
 def _read_parquet(path: Path, wanted: list[str]) -> Any:
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import pyarrow.types as pat
 
     schema = pq.read_schema(path)
     meta = (schema.metadata or {}).get(b"pandas")
@@ -160,8 +159,13 @@ def _read_parquet(path: Path, wanted: list[str]) -> Any:
             return None
     if len(set(schema.names)) != len(schema.names) or not set(wanted) <= set(schema.names):
         return None
-    # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports pandas
-    return pq.ParquetFile(path).read(columns=wanted)
+    stored = {name: _kind(schema.field(name).type) for name in wanted}
+    if any(pat.is_dictionary(schema.field(name).type) for name in wanted):
+        return None  # a category column: pandas orders its levels by category
+    text = [name for name in wanted if stored[name] == "str"]
+    # ParquetFile, not read_table: read_table loads pyarrow.dataset, which imports pandas;
+    # text columns come as the dictionaries the file stores, not as strings
+    return pq.ParquetFile(path, read_dictionary=text).read(columns=wanted)
 
 
 def _read_csv(path: Path, wanted: list[str]) -> Any:
@@ -185,8 +189,8 @@ def _read_csv(path: Path, wanted: list[str]) -> Any:
     return pacsv.read_csv(path, convert_options=convert)
 
 
-def _to_numpy(data: Any, fill: float) -> npt.NDArray[Any]:
-    """A numeric Arrow array or column as a writable numpy array, ``fill`` where null.
+def _to_numpy(data: Any, fill: float, dtype: Any = None) -> npt.NDArray[Any]:
+    """A numeric Arrow array or column as a new numpy array of ``dtype``, ``fill`` where null.
 
     Read from the Arrow buffers: ``to_numpy``, ``fill_null`` and ``pa.scalar`` import pandas.
     """
@@ -194,10 +198,11 @@ def _to_numpy(data: Any, fill: float) -> npt.NDArray[Any]:
         data = data.combine_chunks()
     n, offset = len(data), data.offset
     validity, buffer = data.buffers()[:2]
-    dtype = np.dtype(_NUMPY_NAMES.get(str(data.type), str(data.type)))
+    stored = np.dtype(_NUMPY_NAMES.get(str(data.type), str(data.type)))
+    dtype = stored if dtype is None else np.dtype(dtype)
     if buffer is None or (validity is None and data.null_count):  # every value null
         return np.full(n, fill, dtype=dtype)
-    values = np.frombuffer(buffer, dtype=dtype, count=n + offset)[offset:].copy()
+    values = np.frombuffer(buffer, dtype=stored, count=n + offset)[offset:].astype(dtype)
     if data.null_count:
         bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
         values[~bits[offset : offset + n].astype(bool)] = fill
@@ -205,38 +210,49 @@ def _to_numpy(data: Any, fill: float) -> npt.NDArray[Any]:
 
 
 def _factorize_strings(data: Any) -> tuple[IntArray, list[object]]:
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.types as pat
 
-    encoded = pc.dictionary_encode(data.combine_chunks())
+    if pat.is_dictionary(data.type):
+        encoded = data.unify_dictionaries().combine_chunks()
+    else:
+        encoded = pc.dictionary_encode(data.combine_chunks())
     dictionary = encoded.dictionary
+    indices = np.asarray(_to_numpy(encoded.indices, -1, np.intp), dtype=np.intp)
     sort = pc.array_sort_indices(dictionary)
-    order = np.asarray(_to_numpy(sort, 0), dtype=np.intp)
-    rank = np.empty(order.shape[0] + 1, dtype=np.intp)
+    order = np.asarray(_to_numpy(sort, 0, np.intp), dtype=np.intp)
+    labels = dictionary.take(sort).to_pylist()
+    if pat.is_dictionary(data.type):
+        # a stored dictionary may hold values no row has (or a null): keep the used ones
+        used = np.bincount(indices[indices >= 0], minlength=len(dictionary)) > 0
+        keep = used[order] & np.array([v is not None for v in labels], dtype=bool)
+        order, labels = order[keep], [v for v, k in zip(labels, keep.tolist(), strict=True) if k]
+    rank = np.full(len(dictionary) + 1, -1, dtype=np.intp)
     rank[order] = np.arange(order.shape[0])
-    rank[-1] = -1
-    codes = rank[np.asarray(_to_numpy(encoded.indices, -1), dtype=np.intp)]
-    return codes, dictionary.take(sort).to_pylist()
+    return rank[indices], labels
 
 
 def _factorize_integers(
-    values: npt.NDArray[np.int64], keep: npt.NDArray[np.bool_]
+    values: npt.NDArray[np.int64], keep: npt.NDArray[np.bool_] | None
 ) -> tuple[IntArray, npt.NDArray[np.int64]]:
-    """Codes (``-1`` where not ``keep``) and the sorted distinct kept values."""
+    """Codes (``-1`` where not ``keep``; ``None`` keeps all) and the sorted distinct kept values."""
     n = values.shape[0]
-    kept = values[keep] if not keep.all() else values
+    kept = values if keep is None else values[keep]
     if kept.shape[0] == 0:
         return np.full(n, -1, dtype=np.intp), np.zeros(0, dtype=np.int64)
     low, high = int(kept.min()), int(kept.max())
     if high - low > 4 * n + 1_000_000:
         levels, inverse = np.unique(kept, return_inverse=True)
         codes = np.full(n, -1, dtype=np.intp)
-        codes[keep] = inverse.reshape(-1)
+        codes[slice(None) if keep is None else keep] = inverse.reshape(-1)
         return codes, levels
     shifted = values - low
-    used = np.bincount(shifted[keep], minlength=high - low + 1)
+    used = np.bincount(shifted if keep is None else shifted[keep], minlength=high - low + 1)
     present = np.flatnonzero(used)
     lookup = np.full(high - low + 1, -1, dtype=np.intp)
     lookup[present] = np.arange(present.shape[0])
+    if keep is None:
+        return lookup[shifted], present.astype(np.int64) + low
     codes = np.where(keep, lookup[np.where(keep, shifted, 0)], -1).astype(np.intp)
     return codes, present.astype(np.int64) + low
 
