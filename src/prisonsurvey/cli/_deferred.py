@@ -16,7 +16,10 @@ import sys
 import types
 from typing import Any
 
-HELP_ONLY = {"rich.markdown": ("Markdown",), "rich.traceback": ("Traceback",)}
+HELP_ONLY: dict[str, tuple[str, ...]] = {
+    "rich.markdown": ("Markdown",),
+    "rich.traceback": ("Traceback",),
+}
 """Modules typer's help imports, with the names it takes from them."""
 
 
