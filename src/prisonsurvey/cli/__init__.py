@@ -13,6 +13,7 @@ from __future__ import annotations
 import typer
 
 from prisonsurvey import __version__
+from prisonsurvey.cli._deferred import defer
 from prisonsurvey.cli._lazy import LazyCommand, LazyGroup
 
 COMMANDS = (
@@ -146,4 +147,6 @@ def _root(
 
 def main() -> None:
     """Run the command-line interface."""
+    if app.rich_markup_mode != "markdown":
+        defer()  # help renders rich markup: Markdown and pretty tracebacks load only if used
     app()

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from prisonsurvey.design.spec import DesignSpec
+    from prisonsurvey.estimation.plain_table import PlainTable
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -127,7 +128,15 @@ def _plain_spec(
     )
 
 
-def _show(table: pd.DataFrame, by: tuple[str, ...]) -> None:
+def _show(table: pd.DataFrame | PlainTable, by: tuple[str, ...]) -> None:
+    from prisonsurvey.estimation.plain_table import PlainTable
+
+    if isinstance(table, PlainTable):
+        text = table.text(by)
+        if text is not None:
+            typer.echo(text)
+            return
+        table = table.to_frame()
     keep = [*by, "variable", "level", "estimate", "se", "ci_lower", "ci_upper", "n"]
     keep += ["status", "note"]
     shown = table[[c for c in keep if c in table]]
@@ -232,7 +241,8 @@ def tabulate(
         _census(data, instrument, by, params, indicators, output, fmt, lang, as_json)
         return
     from prisonsurvey.design.rscales import read_rscales
-    from prisonsurvey.estimation.tabulate import TabulateRequest, tabulate_file
+    from prisonsurvey.estimation.plain_tabulate import tabulate_data_file
+    from prisonsurvey.estimation.tabulate import TabulateRequest
 
     with exit_on_bad_input(as_json):
         if project is not None:
@@ -297,7 +307,7 @@ def tabulate(
                     "EST002", "--indicators needs --instrument FOLDER (its catalogue)", Location()
                 )
             )
-        result = tabulate_file(
+        result = tabulate_data_file(
             data,
             spec,
             request,

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from prisonsurvey.design.survey_design import SurveyDesign
 
 FloatArray = npt.NDArray[np.float64]
@@ -89,6 +90,8 @@ def make_calibration(
     Raises:
         ValueError: No margins, missing values in a margin, or misaligned columns.
     """
+    import pandas as pd
+
     w0 = np.ascontiguousarray(base_weights, dtype=np.float64)
     n = w0.shape[0]
     if not margins:

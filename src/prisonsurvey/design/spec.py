@@ -9,15 +9,17 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from prisonsurvey.design.replicate_factors import replicates_from_weights
 from prisonsurvey.design.replicates import ReplicateMethod
 from prisonsurvey.design.survey_design import LonelyPsu, SurveyDesign, build_design
 from prisonsurvey.errors import InputError, Issue, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MISSING_COLUMN = "DES001"
 BAD_WEIGHT = "DES002"
@@ -104,6 +106,8 @@ def design_from_frame(data: pd.DataFrame, spec: DesignSpec, source: str = "") ->
         InputError: Missing columns, missing or non-positive weights, missing design values,
             inconsistent fpc, a replicate pattern matching no column, or a bad option.
     """
+    import pandas as pd
+
     issues: list[Issue] = []
     for name in (spec.weight, spec.strata, spec.psu, spec.fpc, spec.ssu_fpc, spec.ssu):
         if name is not None and name not in data.columns:
@@ -227,6 +231,8 @@ def replicate_multipliers(data: pd.DataFrame, spec: DesignSpec, source: str = ""
     Raises:
         InputError: The design is invalid on ``data`` (as :func:`design_from_frame`).
     """
+    import pandas as pd
+
     if not spec.repweights:
         return {}
     weights = pd.to_numeric(data[spec.weight], errors="coerce") if spec.weight in data else None

@@ -12,7 +12,6 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from prisonsurvey.design.calibration import Calibration
 from prisonsurvey.design.replicates import ReplicateWeights
@@ -121,8 +120,8 @@ class SurveyDesign:
 
 def build_design(
     weights: npt.ArrayLike,
-    strata: npt.ArrayLike | None = None,
-    psu: npt.ArrayLike | None = None,
+    strata: npt.ArrayLike | Factorized | None = None,
+    psu: npt.ArrayLike | Factorized | None = None,
     fpc: npt.ArrayLike | None = None,
     ssu_fpc: npt.ArrayLike | None = None,
     lonely_psu: LonelyPsu | str = LonelyPsu.FAIL,
@@ -134,8 +133,8 @@ def build_design(
 
     Args:
         weights: Sampling (or adjusted) weights, positive.
-        strata: Stratum of every row.
-        psu: Primary sampling unit of every row.
+        strata: Stratum of every row, or its codes already factorized.
+        psu: Primary sampling unit of every row, or its codes already factorized.
         fpc: First-stage population: number of PSUs in the stratum (values above 1) or the
             sampling fraction (values at most 1), constant within strata.
         ssu_fpc: Second-stage population: number of units in the PSU, constant within PSUs.
@@ -153,7 +152,7 @@ def build_design(
     if psu is None:
         p_raw: IntArray = np.arange(n, dtype=np.intp)
     else:
-        p_raw, _ = _factorize(psu, n)
+        p_raw, p_labels = _factorize(psu, n)
     # nest PSUs in strata and number them stratum by stratum
     pair = s_codes.astype(np.int64) * (int(p_raw.max(initial=0)) + 1) + p_raw
     uniq, psu_codes = _sorted_codes(pair, len(s_labels) * (int(p_raw.max(initial=0)) + 1))
@@ -163,7 +162,7 @@ def build_design(
         first = np.zeros(uniq.shape[0], dtype=np.intp)
         first[psu_codes[::-1]] = np.arange(n - 1, -1, -1)
         # only the P labels become Python objects, never the N values
-        psu_labels = tuple(pd.Series(psu).iloc[first].tolist())
+        psu_labels = tuple(p_labels[i] for i in p_raw[first].tolist())
     h = len(s_labels)
     n_h = np.bincount(psu_stratum, minlength=h).astype(np.float64)
     pop = np.full(h, np.inf)
@@ -232,9 +231,30 @@ def _population(fpc: FloatArray, codes: IntArray, sampled: FloatArray, varies: s
     return np.asarray(np.where(lo <= 1.0, sampled / np.where(lo > 0, lo, np.nan), lo))
 
 
-def _factorize(values: npt.ArrayLike | None, n: int) -> tuple[IntArray, tuple[object, ...]]:
+@dataclass(frozen=True, eq=False)
+class Factorized:
+    """A design column already turned into codes (as ``pandas.factorize(sort=True)`` does).
+
+    Attributes:
+        codes: Code of every row, ``0..K-1``, no missing value.
+        labels: The sorted distinct values, by code.
+    """
+
+    codes: IntArray
+    labels: tuple[object, ...]
+
+
+def _factorize(
+    values: npt.ArrayLike | Factorized | None, n: int
+) -> tuple[IntArray, tuple[object, ...]]:
     if values is None:
         return np.zeros(n, dtype=np.intp), ("all",)
+    if isinstance(values, Factorized):
+        if values.codes.shape[0] != n:
+            raise ValueError("design columns must all have one value per row")
+        return values.codes, values.labels
+    import pandas as pd
+
     codes, labels = pd.factorize(pd.Series(values), sort=True)
     if codes.shape[0] != n:
         raise ValueError("design columns must all have one value per row")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 IntArray = npt.NDArray[np.intp]
 
@@ -42,17 +45,39 @@ def make_domains(data: pd.DataFrame, by: Sequence[str] = ()) -> Domains:
         data: The analysis rows.
         by: Columns to cross; empty means one domain holding every row.
     """
-    n = len(data)
+    import pandas as pd
+
     if not by:
-        return Domains(np.zeros(n, dtype=np.intp), pd.DataFrame(index=pd.RangeIndex(1)))
-    codes = np.zeros(n, dtype=np.int64)
-    missing = np.zeros(n, dtype=bool)
-    level_lists: list[list[object]] = []
+        return Domains(np.zeros(len(data), dtype=np.intp), pd.DataFrame(index=pd.RangeIndex(1)))
+    factorized: list[tuple[IntArray, list[object]]] = []
     for col in by:
         c, labels = pd.factorize(data[col], sort=True)
+        factorized.append((np.asarray(c, dtype=np.intp), list(labels)))
+    cells, rows = cross_codes(factorized, len(data))
+    return Domains(cells, pd.DataFrame(dict(zip(by, rows, strict=True))))
+
+
+def cross_codes(
+    factorized: Sequence[tuple[IntArray, Sequence[object]]], n: int
+) -> tuple[IntArray, list[list[object]]]:
+    """Cross factorized columns into cell codes, without pandas.
+
+    Args:
+        factorized: For every crossed column, its codes (``-1`` for a missing value) and its
+            sorted levels.
+        n: Number of rows.
+
+    Returns:
+        The cell of every row (``-1`` when a value is missing) and, for every column, the
+        level of each present cell, cells in sorted order.
+    """
+    codes = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    level_lists: list[Sequence[object]] = []
+    for c, labels in factorized:
         missing |= c < 0
         codes = codes * (len(labels) + 1) + np.where(c < 0, 0, c)
-        level_lists.append(list(labels))
+        level_lists.append(labels)
     space = int(np.prod([len(levels) + 1 for levels in level_lists]))
     if space <= 4 * n + 1_000_000:
         # the crossing space is small: find the present cells with one counting pass
@@ -67,15 +92,15 @@ def make_domains(data: pd.DataFrame, by: Sequence[str] = ()) -> Domains:
         present, cells = np.unique(codes[~missing], return_inverse=True)
         out = np.full(n, -1, dtype=np.intp)
         out[~missing] = cells.reshape(-1)
-    rows: dict[str, list[object]] = {col: [] for col in by}
+    rows: list[list[object]] = [[] for _ in level_lists]
     for value in present.tolist():
         parts: list[int] = []
         for levels in reversed(level_lists):
             parts.append(value % (len(levels) + 1))
             value //= len(levels) + 1
-        for col, levels, part in zip(by, level_lists, reversed(parts), strict=True):
-            rows[col].append(levels[part])
-    return Domains(out, pd.DataFrame(rows))
+        for column, levels, part in zip(rows, level_lists, reversed(parts), strict=True):
+            column.append(levels[part])
+    return out, rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +134,8 @@ def nested_domains(data: pd.DataFrame, sets: Sequence[Sequence[str]]) -> NestedD
         data: The analysis rows.
         sets: Domain crossings (column names; empty for the whole population).
     """
+    import pandas as pd
+
     n = len(data)
     columns = list(dict.fromkeys(col for by in sets for col in by))
     levels: dict[str, list[object]] = {}

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from prisonsurvey.design.survey_design import SurveyDesign
-from prisonsurvey.estimation.domains import Domains, NestedDomains, make_domains, nested_domains
+from prisonsurvey.estimation.domains import NestedDomains, make_domains, nested_domains
 from prisonsurvey.estimation.intervals import (
     PROPORTION_ONLY,
     CiMethod,
@@ -21,6 +20,9 @@ from prisonsurvey.estimation.intervals import (
 from prisonsurvey.estimation.kernel import KernelResult, Kind, domain_kernel
 from prisonsurvey.estimation.nested import nested_kernel
 from prisonsurvey.estimation.results import COLUMNS, Estimates
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -75,15 +77,16 @@ def estimate(
             its denominator.
     """
     stat = Stat(stat)
-    method = CiMethod(ci)
     if len(data) != design.n:
         raise ValueError(f"data has {len(data)} rows but the design has {design.n}")
     domains = make_domains(data, by)
-    names, columns, x, kind = _variables(data, variables, stat, denominator)
-    res = domain_kernel(
-        design, columns, domains.codes, domains.n_cells, kind, x, count_nonzero=stat is Stat.PROP
+    names, columns, x = _variables(data, variables, stat, denominator)
+    cols, variance = estimate_columns(
+        design, names, columns, domains.codes, domains.n_cells, stat, x, ci, level, df
     )
-    return _estimates(design, res, names, domains, stat, kind, method, level, df)
+    levels = [domains.table[by_col].tolist() for by_col in domains.by]
+    frame = estimates_frame(cols, domains.by, levels)
+    return Estimates(frame, domains.by, CiMethod(ci).value, level, variance)
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,8 @@ def estimate_sets(
         domains = nested_domains(data, [s.by for s in sets])
     if len(domains.sets) != len(sets):
         raise ValueError("the factorized domains do not match the sets")
-    names, columns, x, kind = _variables(data, variables, stat, denominator)
+    names, columns, den = _variables(data, variables, stat, denominator)
+    x, kind = _kernel_inputs(stat, columns, den)
     results = nested_kernel(
         design,
         columns,
@@ -154,47 +158,124 @@ def estimate_sets(
         x,
         count_nonzero=stat is Stat.PROP,
     )
-    return [
-        _estimates(design, res, names, dom, stat, kind, CiMethod(s.ci), s.level, s.df)
-        for res, dom, s in zip(results, domains.sets, sets, strict=True)
-    ]
+    variance = _variance(design)
+    out: list[Estimates] = []
+    for res, dom, s in zip(results, domains.sets, sets, strict=True):
+        method = CiMethod(s.ci)
+        cols = _result_columns(design, res, names, stat, kind, method, s.level, s.df)
+        levels = [dom.table[by_col].tolist() for by_col in dom.by]
+        frame = estimates_frame(cols, dom.by, levels)
+        out.append(Estimates(frame, dom.by, method.value, s.level, variance))
+    return out
 
 
 def _variables(
     data: pd.DataFrame, variables: Sequence[str], stat: Stat, denominator: str | None
-) -> tuple[list[tuple[str, str | None]], list[FloatArray], list[FloatArray] | None, Kind]:
-    """Kernel columns of the variables (categories expanded), their names, denominators, kind."""
+) -> tuple[list[tuple[str, str | None]], list[FloatArray], FloatArray | None]:
+    """Kernel columns of the variables (categories expanded), their names and the denominator."""
+    import pandas as pd
+
     names: list[tuple[str, str | None]] = []
     columns: list[FloatArray] = []
     for var in variables:
         for level_name, col in _expand(data[var], categorical=stat is Stat.PROP):
             names.append((var, level_name))
             columns.append(col)
-    if not columns:
-        raise ValueError("no variables to estimate")
-    x: list[FloatArray] | None = None
-    kind = Kind.TOTAL if stat is Stat.TOTAL else Kind.MEAN
+    x: FloatArray | None = None
     if stat is Stat.RATIO:
         if denominator is None:
             raise ValueError("a ratio needs a denominator column")
-        den = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
-        x = [den] * len(columns)
-        kind = Kind.RATIO
-    return names, columns, x, kind
+        x = pd.to_numeric(data[denominator], errors="coerce").to_numpy(dtype=np.float64)
+    return names, columns, x
 
 
-def _estimates(
+def _kernel_inputs(
+    stat: Stat, columns: Sequence[FloatArray], denominator: FloatArray | None
+) -> tuple[list[FloatArray] | None, Kind]:
+    """The kernel's denominators and kind of a statistic."""
+    if not columns:
+        raise ValueError("no variables to estimate")
+    if stat is Stat.RATIO:
+        if denominator is None:
+            raise ValueError("a ratio needs a denominator column")
+        return [denominator] * len(columns), Kind.RATIO
+    return None, Kind.TOTAL if stat is Stat.TOTAL else Kind.MEAN
+
+
+def _variance(design: SurveyDesign) -> str:
+    return "linearization" if design.replicates is None else str(design.replicates.method)
+
+
+def estimates_frame(
+    cols: dict[str, npt.NDArray[Any]], by: Sequence[str], by_levels: Sequence[list[object]]
+) -> pd.DataFrame:
+    """The tidy table of :class:`Estimates` from :func:`estimate_columns` and the domains.
+
+    Args:
+        cols: Estimate columns, cells outermost.
+        by: Domain column names.
+        by_levels: For every domain column, its level in every cell.
+    """
+    import pandas as pd
+
+    table = pd.DataFrame(dict(zip(by, by_levels, strict=True)))
+    frame = pd.DataFrame({**cols, "level": pd.Series(cols["level"])})
+    per_cell = len(frame) // len(table) if len(table) else 0
+    for by_col in by:
+        values = np.repeat(table[by_col].to_numpy(dtype=object), per_cell)
+        frame.insert(0, by_col, values)
+    return frame[[*by, *COLUMNS]]
+
+
+def estimate_columns(
+    design: SurveyDesign,
+    names: Sequence[tuple[str, str | None]],
+    columns: Sequence[FloatArray],
+    cells: npt.NDArray[np.intp],
+    n_cells: int,
+    stat: Stat | str = Stat.MEAN,
+    denominator: FloatArray | None = None,
+    ci: CiMethod | str = CiMethod.WALD,
+    level: float = 0.95,
+    df: DfRule = "design",
+) -> tuple[dict[str, npt.NDArray[Any]], str]:
+    """The columns of :data:`COLUMNS` for numeric variables in domain cells, without pandas.
+
+    Args:
+        design: The survey design.
+        names: ``(variable, level)`` of every column of ``columns`` (``level`` is the category
+            of a 0/1 column, ``None`` for a numeric variable).
+        columns: The numeric columns to estimate (``NaN``: item missing).
+        cells: Domain cell of every row (``-1``: in no domain).
+        n_cells: Number of cells.
+        stat: As :func:`estimate`.
+        denominator: Denominator values of a ``ratio``.
+        ci: As :func:`estimate`.
+        level: As :func:`estimate`.
+        df: As :func:`estimate`.
+
+    Returns:
+        The columns, one row per (cell, column) with the cells outermost, and the variance
+        method (``linearization`` or the replicate method).
+    """
+    stat = Stat(stat)
+    x, kind = _kernel_inputs(stat, columns, denominator)
+    res = domain_kernel(design, columns, cells, n_cells, kind, x, count_nonzero=stat is Stat.PROP)
+    cols = _result_columns(design, res, names, stat, kind, CiMethod(ci), level, df)
+    return cols, _variance(design)
+
+
+def _result_columns(
     design: SurveyDesign,
     res: KernelResult,
-    names: list[tuple[str, str | None]],
-    domains: Domains,
+    names: Sequence[tuple[str, str | None]],
     stat: Stat,
     kind: Kind,
     method: CiMethod,
     level: float,
     df: DfRule,
-) -> Estimates:
-    """The tidy table of kernel results: intervals, CV and the domain columns."""
+) -> dict[str, npt.NDArray[Any]]:
+    """The columns of :data:`COLUMNS` of kernel results: intervals and CV, cells outermost."""
     n_cells, n_var = res.estimate.shape
     se = np.sqrt(res.variance)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -208,46 +289,50 @@ def _estimates(
     else:
         df_used = np.full((n_cells, n_var), float(df))
     lower, upper = _intervals(method, stat, kind, res.estimate, se, df_used, level, res.n)
-    clash = [c for c in domains.by if c in COLUMNS]
-    if clash:
-        raise ValueError(f"cannot insert {clash[0]}, already exists")
-    columns: dict[str, object] = {
-        by_col: np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
-        for by_col in domains.by
+    size = n_cells * n_var
+    cols: dict[str, npt.NDArray[Any]] = {
+        "variable": np.tile(np.array([nm[0] for nm in names], dtype=object), n_cells),
+        "level": np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells),
+        "stat": np.full(size, stat.value, dtype=object),
+        "estimate": res.estimate.ravel(),
+        "se": se.ravel(),
+        "ci_lower": lower.ravel(),
+        "ci_upper": upper.ravel(),
+        "df": df_used.ravel(),
+        "df_design": np.full(size, float(design.degf)),
+        "cv": cv.ravel(),
+        "deff": res.deff.ravel(),
+        "deff_replace": res.deff_replace.ravel(),
+        "n": res.n.ravel(),
+        "n_weighted": res.weighted_n.ravel(),
+        "n_psu": res.n_psu.ravel(),
+        "n_category": np.where(res.n_nonzero < 0, np.nan, res.n_nonzero).ravel(),
     }
-    columns.update(
-        {
-            "variable": np.tile([nm[0] for nm in names], n_cells),
-            "level": pd.Series(np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells)),
-            "stat": stat.value,
-            "estimate": res.estimate.ravel(),
-            "se": se.ravel(),
-            "ci_lower": lower.ravel(),
-            "ci_upper": upper.ravel(),
-            "df": df_used.ravel(),
-            "df_design": float(design.degf),
-            "cv": cv.ravel(),
-            "deff": res.deff.ravel(),
-            "deff_replace": res.deff_replace.ravel(),
-            "n": res.n.ravel(),
-            "n_weighted": res.weighted_n.ravel(),
-            "n_psu": res.n_psu.ravel(),
-            "n_category": np.where(res.n_nonzero < 0, np.nan, res.n_nonzero).ravel(),
-        }
-    )
-    frame = pd.DataFrame(columns, columns=[*domains.by, *COLUMNS])
-    variance = "linearization" if design.replicates is None else str(design.replicates.method)
-    return Estimates(frame, domains.by, method.value, level, variance)
+    return cols
 
 
 def _expand(series: pd.Series, categorical: bool) -> list[tuple[str | None, FloatArray]]:
     """Turn a column into numeric columns: itself, or one 0/1 column per category."""
+    import pandas as pd
+
     is_numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
     if is_numeric and not categorical:
         if series.dtype == np.float64:
             return [(None, series.to_numpy())]
         return [(None, pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64))]
     codes, labels = pd.factorize(series, sort=True)
+    return category_columns(codes, list(labels))
+
+
+def category_columns(
+    codes: npt.NDArray[np.intp], labels: Sequence[object]
+) -> list[tuple[str | None, FloatArray]]:
+    """One 0/1 column per category of a factorized column (``NaN`` where it is missing).
+
+    Args:
+        codes: Category of every row, ``-1`` where missing.
+        labels: The categories, by code (numbers that are whole are named without ``.0``).
+    """
     missing = codes < 0
     out: list[tuple[str | None, FloatArray]] = []
     for k, label in enumerate(labels):

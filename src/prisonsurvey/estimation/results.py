@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = (
     "variable",
@@ -53,14 +56,15 @@ class Estimates:
         """Return JSON-ready records (``NaN`` becomes ``None``)."""
         records: list[dict[str, Any]] = []
         for row in self.frame.to_dict(orient="records"):
-            records.append({str(k): _plain(v) for k, v in row.items()})
+            records.append({str(k): json_value(v) for k, v in row.items()})
         return records
 
     def __len__(self) -> int:
         return len(self.frame)
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A table value as JSON holds it: Python numbers, ``None`` for missing or not finite."""
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating | float):
@@ -68,6 +72,8 @@ def _plain(value: Any) -> Any:
         return None if not np.isfinite(f) else f
     if isinstance(value, np.bool_):
         return bool(value)
-    if value is pd.NA or value is None:
+    # pandas' NA exists only once pandas is imported, and is never looked up otherwise
+    pandas = sys.modules.get("pandas")
+    if value is None or (pandas is not None and value is pandas.NA):
         return None
     return value

@@ -14,9 +14,13 @@ why. Suppressed cells keep their sample sizes but lose the estimate, standard er
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OK = "ok"
 FLAGGED = "flagged"
@@ -53,39 +57,65 @@ def apply_rules(table: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame
             single-facility rule) ``n_psu`` columns.
         rules: Thresholds; defaults to :class:`Rules`.
     """
-    rules = rules or Rules()
     out = table.copy()
-    n = out["n"].to_numpy(dtype=np.float64)
-    cv = out["cv"].to_numpy(dtype=np.float64)
+    status, notes, suppress = rule_marks(
+        out["n"].to_numpy(dtype=np.float64),
+        out["cv"].to_numpy(dtype=np.float64),
+        out["n_category"].to_numpy(dtype=np.float64) if "n_category" in out else None,
+        out["n_psu"].to_numpy() if "n_psu" in out else None,
+        rules,
+    )
+    out["status"] = status
+    out["note"] = notes
+    for col in HIDDEN_COLUMNS:
+        if col in out:
+            out[col] = out[col].astype(np.float64).where(~suppress, np.nan)
+    return out
+
+
+def rule_marks(
+    n: npt.NDArray[np.float64],
+    cv: npt.NDArray[np.float64],
+    n_category: npt.NDArray[np.float64] | None,
+    n_psu: npt.NDArray[np.int64] | None,
+    rules: Rules | None = None,
+) -> tuple[npt.NDArray[np.str_], list[str], npt.NDArray[np.bool_]]:
+    """The status, note and suppression of every estimate, from its table columns.
+
+    Args:
+        n: Respondents of every estimate.
+        cv: Coefficients of variation.
+        n_category: Holders of the category of a proportion (``None``: no such column).
+        n_psu: Facilities (PSUs) holding respondents (``None``: no such column).
+        rules: Thresholds; defaults to :class:`Rules`.
+
+    Returns:
+        ``status`` and ``note`` of every estimate, and which are suppressed.
+    """
+    rules = rules or Rules()
     marks: list[tuple[np.ndarray, str]] = []
-    suppress = np.zeros(len(out), dtype=bool)
-    flag = np.zeros(len(out), dtype=bool)
+    suppress = np.zeros(len(n), dtype=bool)
+    flag = np.zeros(len(n), dtype=bool)
 
     def mark(mask: np.ndarray, note: str, target: np.ndarray) -> None:
         target |= mask
         marks.append((mask, note))
 
     mark(n < rules.min_count, f"fewer than {rules.min_count} respondents (disclosure)", suppress)
-    if "n_category" in out:
-        holders = out["n_category"].to_numpy(dtype=np.float64)
-        few = (holders > 0) & (holders < rules.min_count)
+    if n_category is not None:
+        few = (n_category > 0) & (n_category < rules.min_count)
         mark(
             few, f"fewer than {rules.min_count} respondents in the category (disclosure)", suppress
         )
-    if rules.single_facility and "n_psu" in out:
-        mark(out["n_psu"].to_numpy() == 1, "all respondents in one facility (disclosure)", suppress)
+    if rules.single_facility and n_psu is not None:
+        mark(n_psu == 1, "all respondents in one facility (disclosure)", suppress)
     mark(n < rules.suppress_min_n, f"fewer than {rules.suppress_min_n} respondents", suppress)
     cv_bad = np.nan_to_num(cv, nan=0.0)
     mark(cv_bad > rules.suppress_max_cv, f"CV above {rules.suppress_max_cv:.0%}", suppress)
     mark(~suppress & (n < rules.flag_min_n), f"fewer than {rules.flag_min_n} respondents", flag)
     mark(~suppress & (cv_bad > rules.flag_max_cv), f"CV above {rules.flag_max_cv:.0%}", flag)
     status = np.where(suppress, SUPPRESSED, np.where(flag, FLAGGED, OK))
-    out["status"] = status
-    out["note"] = _notes(marks, len(out))
-    for col in HIDDEN_COLUMNS:
-        if col in out:
-            out[col] = out[col].astype(np.float64).where(~suppress, np.nan)
-    return out
+    return status, _notes(marks, len(n)), suppress
 
 
 def _notes(marks: list[tuple[np.ndarray, str]], n_rows: int) -> list[str]:

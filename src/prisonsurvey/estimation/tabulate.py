@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
-from prisonsurvey.datafile import data_file_columns, read_data_file
 from prisonsurvey.design.spec import DesignSpec, design_columns, design_from_frame
 from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.estimation.domains import NestedDomains, nested_domains
 from prisonsurvey.estimation.estimators import DomainSet, Stat, estimate, estimate_sets
 from prisonsurvey.estimation.intervals import CiMethod
-from prisonsurvey.estimation.quantiles import quantiles
 from prisonsurvey.estimation.results import Estimates
 from prisonsurvey.estimation.rules import Rules, apply_rules
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNKNOWN_COLUMN = "EST001"
 BAD_REQUEST = "EST002"
@@ -85,12 +85,21 @@ def check_request(data: pd.DataFrame, request: TabulateRequest, source: str = ""
         request: The request to check.
         source: File name used in issue locations.
     """
+    issues = request_issues(data.columns, request, source)
+    if issues:
+        raise InputError(issues)
+
+
+def request_issues(
+    columns: Collection[object], request: TabulateRequest, source: str = ""
+) -> list[Issue]:
+    """The problems of ``request`` on data with ``columns`` (see :func:`check_request`)."""
     issues: list[Issue] = []
     wanted = [*request.variables, *request.by]
     if request.denominator:
         wanted.append(request.denominator)
     for name in wanted:
-        if name not in data.columns:
+        if name not in columns:
             issues.append(
                 Issue(
                     UNKNOWN_COLUMN,
@@ -122,8 +131,7 @@ def check_request(data: pd.DataFrame, request: TabulateRequest, source: str = ""
         issues.append(
             Issue(BAD_REQUEST, "quantile probabilities must be in [0, 1]", Location(source))
         )
-    if issues:
-        raise InputError(issues)
+    return issues
 
 
 def tabulate(
@@ -143,6 +151,8 @@ def tabulate(
     check_request(data, request, source)
     try:
         if request.stat == "quantile":
+            from prisonsurvey.estimation.quantiles import quantiles
+
             est = quantiles(
                 design, data, request.variables, request.probs, by=request.by, level=request.level
             )
@@ -259,6 +269,8 @@ def indicator_table(
         indicators: Numerator values and universe flags, row-aligned with ``data``.
         request: Domains, interval and rules (``variables`` and ``stat`` are ignored).
     """
+    import pandas as pd
+
     cols: dict[str, Any] = {b: data[b] for b in request.by}
     for ind_id, (num, universe) in indicators.items():
         values = pd.to_numeric(num, errors="coerce").to_numpy(dtype=np.float64)
@@ -283,7 +295,7 @@ def output_format(output: Path, fmt: str | None) -> str:
     Raises:
         InputError: Not a known tables format (``EST002``, located at the output file).
     """
-    from prisonsurvey.estimation.writers import TableFormat  # openpyxl only when writing
+    from prisonsurvey.estimation.table_format import TableFormat
 
     chosen = (fmt or output.suffix.lstrip(".")).lower()
     if chosen not in {f.value for f in TableFormat}:
@@ -309,6 +321,8 @@ def read_microdata(path: Path, columns: Sequence[str] | None = None) -> pd.DataF
     Raises:
         InputError: The file is missing, of an unknown type or unreadable (``EST003``).
     """
+    from prisonsurvey.datafile import data_file_columns, read_data_file
+
     if columns is not None:
         header = data_file_columns(path, UNREADABLE)
         wanted = set(columns)
@@ -319,6 +333,8 @@ def read_microdata(path: Path, columns: Sequence[str] | None = None) -> pd.DataF
 
 def request_columns(path: Path, spec: DesignSpec, request: TabulateRequest) -> list[str]:
     """The columns of ``path`` a request reads: its variables, domains and the design's."""
+    from prisonsurvey.datafile import data_file_columns
+
     header = data_file_columns(path, UNREADABLE) or ()
     named = [*request.variables, *request.by]
     if request.denominator:

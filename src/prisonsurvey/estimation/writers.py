@@ -12,13 +12,13 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from prisonsurvey.estimation.table_format import TableFormat
 from prisonsurvey.xlsx import save_workbook
 
 LABELS: dict[str, dict[str, str]] = {
@@ -77,15 +77,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 TABLE_COLUMNS = ("estimate", "ci_lower", "ci_upper", "se", "cv", "n", "status", "note")
-
-
-class TableFormat(StrEnum):
-    """Output formats."""
-
-    XLSX = "xlsx"
-    CSV = "csv"
-    HTML = "html"
-    MD = "md"
 
 
 @dataclass(frozen=True)
