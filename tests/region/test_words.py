@@ -6,14 +6,16 @@ lxml, so these run without a browser); the machine-readable census notes stay En
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from pathlib import Path
 
 import pytest
 from lxml import html
 
+from prisonsurvey.region.comparability import Cell, Reason
 from prisonsurvey.region.html import render_country, render_index
-from prisonsurvey.region.model import LANGUAGES
+from prisonsurvey.region.model import LANGUAGES, Comparability
 from prisonsurvey.region.run import Region, build_region
 from prisonsurvey.region.words import WORDS
 
@@ -149,3 +151,158 @@ def test_replicate_variance_named_in_the_page_language(replicated: Region, lang:
         assert "replicate (" not in dom.text_content()
     # the workbook and CSV keep one language-neutral label
     assert replicated.variance == REPLICATE["en"]
+
+
+# the comparability reasons of the test programme, found from its rounds' adaptations, by language
+REASONS = {
+    "es": {
+        "LUS": "'sleep_place' adaptada: label changed in 'pt'",
+        "BOR": "'work_now' no se aplicó (módulo m10_programmes): the prison service runs its own "
+        "register of education and work",
+        "CIS": "(cambio no declarado)",
+        "universe": "'health_care_needed' con otro universo: ",
+    },
+    "en": {
+        "LUS": "'sleep_place' adapted: label changed in 'pt'",
+        "BOR": "'work_now' not fielded (module m10_programmes): the prison service runs its own "
+        "register of education and work",
+        "CIS": "(not declared)",
+        "universe": "'health_care_needed' different universe: ",
+    },
+    "pt": {
+        "LUS": "'sleep_place' adaptada: label changed in 'pt'",
+        "BOR": "'work_now' não aplicada (módulo m10_programmes): the prison service runs its own "
+        "register of education and work",
+        "CIS": "(mudança não declarada)",
+        "universe": "'health_care_needed' com outro universo: ",
+    },
+    "fr": {
+        "LUS": "'sleep_place' adaptée : label changed in 'pt'",
+        "BOR": "'work_now' non posée (module m10_programmes) : the prison service runs its own "
+        "register of education and work",
+        "CIS": "(changement non déclaré)",
+        "universe": "'health_care_needed' avec un autre univers : ",
+    },
+}
+REASON_ENGLISH = (
+    "adapted:",
+    "not fielded",
+    "(not declared)",
+    "(declared:",
+    "different universe",
+    "recoded:",
+    "through a crosswalk",
+    "is not in the questionnaire fielded",
+)
+"""English of the generated reasons, found on no page of another language."""
+JUDGED = "<script>alert(1)</script> asked of the last 12 months"
+
+
+def _notes(dom: html.HtmlElement) -> str:
+    return "\n".join(str(li.text_content()) for li in dom.xpath("//ul[@class='notes']/li"))
+
+
+def _foreign(text: str) -> list[str]:
+    return [e for e in REASON_ENGLISH if e in text]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_page_gives_the_reasons_in_its_language(region: Region, lang: str) -> None:
+    notes = _notes(html.fromstring(render_index(region, lang, LANGS)))
+    for text in REASONS[lang].values():
+        assert text in notes, text
+    # a reason the analyst wrote in region.yaml stays as written
+    assert JUDGED in notes
+    if lang != "en":
+        assert not _foreign(notes)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("code", ["LUS", "BOR", "CIS"])
+def test_country_page_gives_the_reasons_in_its_language(
+    region: Region, code: str, lang: str
+) -> None:
+    dom = html.fromstring(render_country(region, code, lang, LANGS))
+    said = "\n".join(str(td.text_content()) for td in dom.xpath("//td[starts-with(@class,'cls-')]"))
+    assert REASONS[lang][code] in said
+    if lang != "en":
+        assert not _foreign(said)
+
+
+# one cell of every kind of generated reason, with the fields a round would give it
+EVERY_KIND = (
+    Reason.of("reason_not_fielded", name="q1", why="why"),
+    Reason.of("reason_not_fielded_module", name="q2", module="m1", why="why"),
+    Reason.of("reason_not_in_questionnaire", name="q3", questionnaire="x-inmate"),
+    Reason.of("reason_recoded", name="q4", national="q4_national"),
+    Reason.of("reason_broken", name="q5", detail="d"),
+    Reason.of("reason_broken_declared", name="q6", detail="d", declared="said"),
+    Reason.of("reason_universe", name="q7", detail="d", declared="said"),
+    Reason.of("reason_adapted", name="q8", detail="d"),
+    Reason.of("reason_adapted_declared", name="q9", detail="d", declared="said"),
+)
+EVERY_TEXT = {
+    "es": (
+        "'q1' no se aplicó: why",
+        "'q2' no se aplicó (módulo m1): why",
+        "'q3' no figura en el cuestionario aplicado (x-inmate)",
+        "'q4' recodificada a partir de la pregunta nacional 'q4_national' mediante una tabla "
+        "de correspondencias",
+        "'q5': d (cambio no declarado)",
+        "'q6': d (cambio declarado: said)",
+        "'q7' con otro universo: d (cambio declarado: said)",
+        "'q8' adaptada: d",
+        "'q9' adaptada: d (cambio declarado: said)",
+    ),
+    "en": (
+        "'q1' not fielded: why",
+        "'q2' not fielded (module m1): why",
+        "'q3' is not in the questionnaire fielded (x-inmate)",
+        "'q4' recoded: coded from the national question 'q4_national' through a crosswalk",
+        "'q5': d (not declared)",
+        "'q6': d (declared: said)",
+        "'q7' different universe: d (declared: said)",
+        "'q8' adapted: d",
+        "'q9' adapted: d (declared: said)",
+    ),
+    "pt": (
+        "'q1' não aplicada: why",
+        "'q2' não aplicada (módulo m1): why",
+        "'q3' não consta do questionário aplicado (x-inmate)",
+        "'q4' recodificada a partir da pergunta nacional 'q4_national' por meio de uma tabela "
+        "de correspondência",
+        "'q5': d (mudança não declarada)",
+        "'q6': d (mudança declarada: said)",
+        "'q7' com outro universo: d (mudança declarada: said)",
+        "'q8' adaptada: d",
+        "'q9' adaptada: d (mudança declarada: said)",
+    ),
+    "fr": (
+        "'q1' non posée : why",
+        "'q2' non posée (module m1) : why",
+        "'q3' ne figure pas dans le questionnaire utilisé (x-inmate)",
+        "'q4' recodée à partir de la question nationale 'q4_national' au moyen d'une table "
+        "de correspondance",
+        "'q5' : d (changement non déclaré)",
+        "'q6' : d (changement déclaré : said)",
+        "'q7' avec un autre univers : d (changement déclaré : said)",
+        "'q8' adaptée : d",
+        "'q9' adaptée : d (changement déclaré : said)",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_kind_of_reason_on_the_pages_of_each_language(region: Region, lang: str) -> None:
+    cell = Cell(Comparability.NOT_COMPARABLE, EVERY_KIND)
+    cells = {**region.cells, ("LUS", "no_own_bed"): cell}
+    every = dataclasses.replace(region, cells=cells)
+    expected = "; ".join(EVERY_TEXT[lang])
+    assert expected in _notes(html.fromstring(render_index(every, lang, LANGS)))
+    dom = html.fromstring(render_country(every, "LUS", lang, LANGS))
+    row = dom.xpath("string(//tr[@data-indicator='no_own_bed']/td[last()])")
+    assert row.endswith(expected)
+    if lang != "en":
+        assert not _foreign(row)
+    # the machine-readable reasons are the English ones
+    assert cell.reasons == EVERY_TEXT["en"]

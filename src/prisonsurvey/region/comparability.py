@@ -19,6 +19,7 @@ derived class. Only comparable cells (with or without a note) carry a number.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from prisonsurvey.questionnaire.expressions import parse, references
@@ -26,7 +27,8 @@ from prisonsurvey.questionnaire.indicators import Indicator, IndicatorCatalogue
 from prisonsurvey.questionnaire.model import Questionnaire
 from prisonsurvey.region.model import Comparability
 from prisonsurvey.region.rounds import Round
-from prisonsurvey.versions.changes import ChangeKind, Impact
+from prisonsurvey.region.words import WORDS
+from prisonsurvey.versions.changes import Change, ChangeKind, Impact
 
 _MEANING = {
     ChangeKind.CHOICE_REMOVED,
@@ -46,16 +48,51 @@ _DERIVED = "coded from the national question"
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One reason of a cell, to be said in any of the report's languages.
+
+    Attributes:
+        key: Word key (:data:`~prisonsurvey.region.words.WORDS`) of the reason's template, or
+            ``""`` for a reason given as written (an analyst's judgement in ``region.yaml``).
+        fields: The template's fields (``name``, ``detail``, ...), or ``text`` as written.
+    """
+
+    key: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **fields: str) -> Reason:
+        """The reason ``key`` with its fields."""
+        return cls(key, tuple(sorted(fields.items())))
+
+    def text(self, lang: str = "en") -> str:
+        """The reason in ``lang`` (as written when it has no template)."""
+        values: Mapping[str, str] = dict(self.fields)
+        if not self.key:
+            return values["text"]
+        return WORDS[lang][self.key].format(**values)
+
+
+@dataclass(frozen=True)
 class Cell:
     """The class of one country x indicator cell and why.
 
     Attributes:
         comparability: The class.
-        reasons: One sentence per question that made it so (empty when comparable).
+        said: One reason per question that made it so (empty when comparable).
     """
 
     comparability: Comparability
-    reasons: tuple[str, ...] = ()
+    said: tuple[Reason, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons in English, as the machine-readable outputs give them."""
+        return self.reasons_in("en")
+
+    def reasons_in(self, lang: str) -> tuple[str, ...]:
+        """The reasons in ``lang``."""
+        return tuple(r.text(lang) for r in self.said)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dictionary."""
@@ -72,18 +109,40 @@ def used_questions(indicator: Indicator) -> dict[str, str]:
     return out
 
 
-def _not_fielded_reason(name: str, core: Questionnaire, rnd: Round) -> str:
+def _not_fielded_reason(name: str, core: Questionnaire, rnd: Round) -> Reason:
     fielded = rnd.summary.not_fielded if rnd.summary is not None else {}
     if name in fielded:
-        return f"'{name}' not fielded: {fielded[name]}"
+        return Reason.of("reason_not_fielded", name=name, why=fielded[name])
     try:
         groups = core.ancestors(name)
     except KeyError:
         groups = ()
     for group in groups:
         if group.name in fielded:
-            return f"'{name}' not fielded (module {group.name}): {fielded[group.name]}"
-    return f"'{name}' is not in the questionnaire fielded ({rnd.questionnaire.id})"
+            return Reason.of(
+                "reason_not_fielded_module", name=name, module=group.name, why=fielded[group.name]
+            )
+    return Reason.of("reason_not_in_questionnaire", name=name, questionnaire=rnd.questionnaire.id)
+
+
+def _change_reason(
+    name: str, role: str, change: Change, declared: Mapping[str, str]
+) -> tuple[Comparability, Reason]:
+    detail = change.detail
+    if change.impact is Impact.BREAKING and (name not in declared or change.kind in _MEANING):
+        if name in declared:
+            reason = Reason.of(
+                "reason_broken_declared", name=name, detail=detail, declared=declared[name]
+            )
+        else:
+            reason = Reason.of("reason_broken", name=name, detail=detail)
+        return Comparability.NOT_COMPARABLE, reason
+    if change.impact is Impact.BREAKING:
+        key = "reason_universe" if role == "universe" else "reason_adapted_declared"
+        return Comparability.COMPARABLE_NOTE, Reason.of(
+            key, name=name, detail=detail, declared=declared[name]
+        )
+    return Comparability.COMPARABLE_NOTE, Reason.of("reason_adapted", name=name, detail=detail)
 
 
 def _question_cell(name: str, role: str, core: Questionnaire, rnd: Round) -> Cell:
@@ -93,28 +152,23 @@ def _question_cell(name: str, role: str, core: Questionnaire, rnd: Round) -> Cel
     summary = rnd.summary
     declared = summary.declared if summary is not None else {}
     adapted = summary.adapted_items.get(name, ()) if summary is not None else ()
-    if any(detail.startswith(_DERIVED) for detail in adapted):
+    derived = [d for d in adapted if d.startswith(_DERIVED)]
+    if derived:
+        # the summary names the national question as "coded from the national question 'x'"
+        national = derived[0][len(_DERIVED) :].strip().strip("'")
         return Cell(
             Comparability.COMPARABLE_NOTE,
-            (f"'{name}' recoded: {'; '.join(adapted)} through a crosswalk",),
+            (Reason.of("reason_recoded", name=name, national=national),),
         )
     worst = Comparability.COMPARABLE
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     for change in rnd.changes:
         if change.item != name or change.impact is Impact.COSMETIC:
             continue
         if change.kind is ChangeKind.LANGUAGE_REMOVED:
             continue
-        if change.impact is Impact.BREAKING and (name not in declared or change.kind in _MEANING):
-            why = f" (declared: {declared[name]})" if name in declared else " (not declared)"
-            klass, text = Comparability.NOT_COMPARABLE, f"'{name}': {change.detail}{why}"
-        elif change.impact is Impact.BREAKING:
-            what = "different universe" if role == "universe" else "adapted"
-            klass = Comparability.COMPARABLE_NOTE
-            text = f"'{name}' {what}: {change.detail} (declared: {declared[name]})"
-        else:
-            klass, text = Comparability.COMPARABLE_NOTE, f"'{name}' adapted: {change.detail}"
-        reasons.append(text)
+        klass, reason = _change_reason(name, role, change, declared)
+        reasons.append(reason)
         if _ORDER[klass] > _ORDER[worst]:
             worst = klass
     return Cell(worst, tuple(dict.fromkeys(reasons)))
@@ -130,12 +184,12 @@ def classify(indicator: Indicator, core: Questionnaire, rnd: Round) -> Cell:
     """
     judged = rnd.ref.comparability.get(indicator.id)
     if judged is not None:
-        return Cell(judged.class_, (judged.reason,))
+        return Cell(judged.class_, (Reason.of("", text=judged.reason),))
     cells = [_question_cell(n, role, core, rnd) for n, role in used_questions(indicator).items()]
     worst = max((c.comparability for c in cells), key=_ORDER.__getitem__, default=None)
     if worst is None or worst is Comparability.COMPARABLE:
         return Cell(Comparability.COMPARABLE)
-    reasons = [r for c in cells if c.comparability is worst for r in c.reasons]
+    reasons = [r for c in cells if c.comparability is worst for r in c.said]
     return Cell(worst, tuple(dict.fromkeys(reasons)))
 
 

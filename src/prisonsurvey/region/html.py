@@ -175,7 +175,7 @@ def _indicator(ind_id: str, page: _Page) -> dict[str, Any]:
             "area": page.names.get(c, c),
             "class_code": cell.comparability.value,
             "comparability": page.words[cell.comparability.value],
-            "text": "; ".join(cell.reasons),
+            "text": "; ".join(cell.reasons_in(page.lang)),
         }
         for (c, i), cell in region.cells.items()
         if i == ind_id and cell.reasons
@@ -332,7 +332,7 @@ def render_country(region: Region, code: str, lang: str, langs: tuple[str, ...])
                 else "—",
                 "class_code": cell.comparability.value,
                 "comparability": page.words[cell.comparability.value],
-                "reasons": "; ".join(cell.reasons),
+                "reasons": "; ".join(cell.reasons_in(lang)),
             }
         )
     method = next(m for m in _method_rows(page) if m["country"] == code)

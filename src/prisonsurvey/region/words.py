@@ -3,6 +3,10 @@
 Every key is in every language. Texts with ``{...}`` fields are formatted by the page: ``{sets}``
 the replicate sets combined (``ARC JKn 15, LUS JKn 8``), ``{n}`` and ``{areas}`` the number and
 codes of the countries a census note names. ``project`` and ``release`` name a round's source.
+``reason_*`` are the comparability reasons found from a round's adaptation: ``{name}`` the core
+question, ``{detail}`` what changed, ``{declared}`` and ``{why}`` the country's own words,
+``{module}`` a group not fielded, ``{national}`` the national question of a crosswalk and
+``{questionnaire}`` the instrument fielded.
 """
 
 from __future__ import annotations
@@ -83,6 +87,20 @@ WORDS: dict[str, dict[str, str]] = {
         "census_left": "no incluidos: {areas}",
         "no_census": "sin censo de establecimientos",
         "no_population": "sin población nacional en region.yaml",
+        "reason_not_fielded": "'{name}' no se aplicó: {why}",
+        "reason_not_fielded_module": "'{name}' no se aplicó (módulo {module}): {why}",
+        "reason_not_in_questionnaire": (
+            "'{name}' no figura en el cuestionario aplicado ({questionnaire})"
+        ),
+        "reason_recoded": (
+            "'{name}' recodificada a partir de la pregunta nacional '{national}' mediante una "
+            "tabla de correspondencias"
+        ),
+        "reason_broken": "'{name}': {detail} (cambio no declarado)",
+        "reason_broken_declared": "'{name}': {detail} (cambio declarado: {declared})",
+        "reason_universe": "'{name}' con otro universo: {detail} (cambio declarado: {declared})",
+        "reason_adapted": "'{name}' adaptada: {detail}",
+        "reason_adapted_declared": "'{name}' adaptada: {detail} (cambio declarado: {declared})",
     },
     "en": {
         "census": "Facility census indicators",
@@ -157,6 +175,19 @@ WORDS: dict[str, dict[str, str]] = {
         "census_left": "not included: {areas}",
         "no_census": "no facility census round",
         "no_population": "no national population in region.yaml",
+        "reason_not_fielded": "'{name}' not fielded: {why}",
+        "reason_not_fielded_module": "'{name}' not fielded (module {module}): {why}",
+        "reason_not_in_questionnaire": (
+            "'{name}' is not in the questionnaire fielded ({questionnaire})"
+        ),
+        "reason_recoded": (
+            "'{name}' recoded: coded from the national question '{national}' through a crosswalk"
+        ),
+        "reason_broken": "'{name}': {detail} (not declared)",
+        "reason_broken_declared": "'{name}': {detail} (declared: {declared})",
+        "reason_universe": "'{name}' different universe: {detail} (declared: {declared})",
+        "reason_adapted": "'{name}' adapted: {detail}",
+        "reason_adapted_declared": "'{name}' adapted: {detail} (declared: {declared})",
     },
     "pt": {
         "census": "Indicadores do censo de estabelecimentos",
@@ -231,6 +262,20 @@ WORDS: dict[str, dict[str, str]] = {
         "census_left": "não incluídos: {areas}",
         "no_census": "sem censo de estabelecimentos",
         "no_population": "sem população nacional no region.yaml",
+        "reason_not_fielded": "'{name}' não aplicada: {why}",
+        "reason_not_fielded_module": "'{name}' não aplicada (módulo {module}): {why}",
+        "reason_not_in_questionnaire": (
+            "'{name}' não consta do questionário aplicado ({questionnaire})"
+        ),
+        "reason_recoded": (
+            "'{name}' recodificada a partir da pergunta nacional '{national}' por meio de uma "
+            "tabela de correspondência"
+        ),
+        "reason_broken": "'{name}': {detail} (mudança não declarada)",
+        "reason_broken_declared": "'{name}': {detail} (mudança declarada: {declared})",
+        "reason_universe": "'{name}' com outro universo: {detail} (mudança declarada: {declared})",
+        "reason_adapted": "'{name}' adaptada: {detail}",
+        "reason_adapted_declared": "'{name}' adaptada: {detail} (mudança declarada: {declared})",
     },
     "fr": {
         "census": "Indicateurs du recensement des établissements",
@@ -307,5 +352,23 @@ WORDS: dict[str, dict[str, str]] = {
         "census_left": "non inclus : {areas}",
         "no_census": "pas de recensement des établissements",
         "no_population": "pas de population nationale dans region.yaml",
+        "reason_not_fielded": "'{name}' non posée : {why}",
+        "reason_not_fielded_module": "'{name}' non posée (module {module}) : {why}",
+        "reason_not_in_questionnaire": (
+            "'{name}' ne figure pas dans le questionnaire utilisé ({questionnaire})"
+        ),
+        "reason_recoded": (
+            "'{name}' recodée à partir de la question nationale '{national}' au moyen d'une "
+            "table de correspondance"
+        ),
+        "reason_broken": "'{name}' : {detail} (changement non déclaré)",
+        "reason_broken_declared": "'{name}' : {detail} (changement déclaré : {declared})",
+        "reason_universe": (
+            "'{name}' avec un autre univers : {detail} (changement déclaré : {declared})"
+        ),
+        "reason_adapted": "'{name}' adaptée : {detail}",
+        "reason_adapted_declared": (
+            "'{name}' adaptée : {detail} (changement déclaré : {declared})"
+        ),
     },
 }
