@@ -19,7 +19,7 @@ from prisonsurvey.estimation.intervals import (
     confidence_interval,
 )
 from prisonsurvey.estimation.kernel import KernelResult, Kind, domain_kernel
-from prisonsurvey.estimation.nested import nested_kernel
+from prisonsurvey.estimation.nested import PairIndex, nested_kernel
 from prisonsurvey.estimation.results import COLUMNS, Estimates
 
 FloatArray = npt.NDArray[np.float64]
@@ -112,6 +112,7 @@ def estimate_sets(
     stat: Stat | str = Stat.MEAN,
     denominator: str | None = None,
     domains: NestedDomains | None = None,
+    index: PairIndex | None = None,
 ) -> list[Estimates]:
     """Estimate a statistic in several domain crossings with one pass over the rows.
 
@@ -130,6 +131,9 @@ def estimate_sets(
         domains: The sets' crossings already factorized
             (:func:`~prisonsurvey.estimation.domains.nested_domains` of ``[s.by for s in
             sets]``), to share between calls on the same rows.
+        index: The rows' (unit, cell) pairs
+            (:func:`~prisonsurvey.estimation.nested.pair_index` of ``design`` and
+            ``domains``), to share between statistics estimated on the same rows.
 
     Raises:
         KeyError: A column is not in ``data``.
@@ -153,6 +157,7 @@ def estimate_sets(
         kind,
         x,
         count_nonzero=stat is Stat.PROP,
+        index=index,
     )
     return [
         _estimates(design, res, names, dom, stat, kind, CiMethod(s.ci), s.level, s.df)
