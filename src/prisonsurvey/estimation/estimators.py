@@ -216,14 +216,21 @@ def _estimates(
     clash = [c for c in domains.by if c in COLUMNS]
     if clash:
         raise ValueError(f"cannot insert {clash[0]}, already exists")
+    # labels are converted once per cell or variable, then spread over the rows
+    of_cell = np.repeat(np.arange(n_cells), n_var)
+    of_var = np.tile(np.arange(n_var), n_cells)
     columns: dict[str, object] = {
-        by_col: np.repeat(domains.table[by_col].to_numpy(dtype=object), n_var)
+        by_col: _spread(domains.table[by_col].to_numpy(dtype=object), of_cell)
         for by_col in domains.by
     }
     columns.update(
         {
-            "variable": np.tile([nm[0] for nm in names], n_cells),
-            "level": pd.Series(np.tile(np.array([nm[1] for nm in names], dtype=object), n_cells)),
+            "variable": (
+                _spread(np.array([nm[0] for nm in names], dtype=object), of_var)
+                if n_cells
+                else np.array([nm[0] for nm in names])[of_var]
+            ),
+            "level": _spread(np.array([nm[1] for nm in names], dtype=object), of_var),
             "stat": stat.value,
             "estimate": res.estimate.ravel(),
             "se": se.ravel(),
@@ -243,6 +250,13 @@ def _estimates(
     frame = pd.DataFrame(columns, columns=[*domains.by, *COLUMNS])
     variance = "linearization" if design.replicates is None else str(design.replicates.method)
     return Estimates(frame, domains.by, method.value, level, variance)
+
+
+def _spread(values: npt.NDArray[np.object_], rows: npt.NDArray[np.intp]) -> object:
+    """``values[rows]`` as a column, its type inferred from ``values`` rather than every row."""
+    if rows.shape[0] == 0:
+        return values[rows]
+    return pd.Series(values).array.take(rows)
 
 
 def _expand(series: pd.Series, categorical: bool) -> list[tuple[str | None, FloatArray]]:
