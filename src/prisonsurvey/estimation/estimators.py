@@ -18,7 +18,7 @@ from prisonsurvey.estimation.intervals import (
     confidence_interval,
 )
 from prisonsurvey.estimation.kernel import KernelResult, Kind, domain_kernel
-from prisonsurvey.estimation.nested import nested_kernel
+from prisonsurvey.estimation.nested import PairIndex, nested_kernel
 from prisonsurvey.estimation.results import COLUMNS, Estimates
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ def estimate_sets(
     stat: Stat | str = Stat.MEAN,
     denominator: str | None = None,
     domains: NestedDomains | None = None,
+    index: PairIndex | None = None,
 ) -> list[Estimates]:
     """Estimate a statistic in several domain crossings with one pass over the rows.
 
@@ -133,6 +134,9 @@ def estimate_sets(
         domains: The sets' crossings already factorized
             (:func:`~prisonsurvey.estimation.domains.nested_domains` of ``[s.by for s in
             sets]``), to share between calls on the same rows.
+        index: The rows' (unit, cell) pairs
+            (:func:`~prisonsurvey.estimation.nested.pair_index` of ``design`` and
+            ``domains``), to share between statistics estimated on the same rows.
 
     Raises:
         KeyError: A column is not in ``data``.
@@ -157,6 +161,7 @@ def estimate_sets(
         kind,
         x,
         count_nonzero=stat is Stat.PROP,
+        index=index,
     )
     variance = _variance(design)
     out: list[Estimates] = []

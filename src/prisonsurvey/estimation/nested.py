@@ -61,6 +61,110 @@ class _Sums:
         return int(self.unit.shape[0])
 
 
+@dataclass(frozen=True, eq=False)
+class PairIndex:
+    """The (unit, finest cell) pairs of one design and crossing, shared between statistics.
+
+    Built once by :func:`pair_index`; every :func:`nested_kernel` call on the same design, cells
+    and maps (means, then ratios, say) reuses its pair of every row, its sums over all rows and
+    the plan of every set's folding, so only the variables' own sums are taken again.
+    """
+
+    layout: _Layout
+    pair: IntArray
+    unit: IntArray
+    cell: IntArray
+    all_rows: FloatArray
+    all_w: FloatArray
+    all_counted: FloatArray
+    all_positive: bool
+    positive: npt.NDArray[np.bool_]
+    sizes: tuple[int, ...]
+    plans: tuple[tuple[int, _Plan], ...]
+    """For every set, finer sets first: the set, and how it is added up."""
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """How one set's pairs are added up from a source.
+
+    ``source`` is the set added up from (``-1``: the row pairs), ``target`` the new column of
+    every source pair (the last column is dropped), ``unit`` and ``cell`` the new pairs.
+    """
+
+    source: int
+    target: IntArray
+    n_target: int
+    unit: IntArray
+    cell: IntArray
+
+
+def pair_index(
+    design: SurveyDesign, cells: IntArray, n_cells: int, maps: Sequence[IntArray]
+) -> PairIndex:
+    """Index the rows by (unit, finest cell) pair and plan every set's folding, once.
+
+    Args:
+        design: The survey design.
+        cells: Finest cell of every row (``-1``: in no cell).
+        n_cells: Number of finest cells ``F``.
+        maps: For every grouping, the grouping's cell of every finest cell, as for
+            :func:`nested_kernel`.
+    """
+    layout = _layout(design, cells, n_cells)
+    space = layout.n_units * (layout.n_cells + 1)
+    n = layout.key.shape[0]
+    if space <= 4 * n + 1_000_000:
+        used = np.bincount(layout.key, minlength=space)
+        present = np.flatnonzero(used)
+        lookup = np.zeros(space, dtype=np.intp)
+        lookup[present] = np.arange(present.shape[0])
+        pair = lookup[layout.key]
+    else:
+        present, inverse = np.unique(layout.key, return_inverse=True)
+        pair = inverse.reshape(-1).astype(np.intp)
+    n_pairs = int(present.shape[0])
+    w = design.weights
+    positive = w > 0
+    all_positive = bool(np.all(positive))
+    all_rows = _bincount(pair, minlength=n_pairs)
+    all_counted = all_rows if all_positive else _bincount(pair, weights=positive, minlength=n_pairs)
+    c1 = layout.n_cells + 1
+    unit = (present // c1).astype(np.intp)
+    cell = (present % c1).astype(np.intp)
+    sizes = tuple(int(m.max()) + 1 if m.size and m.max() >= 0 else 0 for m in maps)
+    # finer sets first; a set is added up from the smallest set already added up that groups
+    # into it, else from the pairs
+    done: list[tuple[int, IntArray, int]] = []
+    plans: list[tuple[int, _Plan]] = []
+    shapes: dict[int, tuple[IntArray, IntArray]] = {-1: (unit, cell)}
+    for k in sorted(range(len(maps)), key=lambda j: -sizes[j]):
+        cell_map = maps[k]
+        source, lookup_cells = -1, np.append(cell_map, -1)
+        for finer, finer_map, _ in sorted(done, key=lambda d: d[2]):
+            grouping = _grouping_of(finer_map, cell_map)
+            if grouping is not None:
+                source, lookup_cells = finer, grouping
+                break
+        plan = _plan(source, *shapes[source], lookup_cells, sizes[k], layout.n_units)
+        shapes[k] = (plan.unit, plan.cell)
+        done.append((k, cell_map, plan.n_target))
+        plans.append((k, plan))
+    return PairIndex(
+        layout=layout,
+        pair=pair,
+        unit=unit,
+        cell=cell,
+        all_rows=all_rows,
+        all_w=_bincount(pair, weights=w, minlength=n_pairs),
+        all_counted=all_counted,
+        all_positive=all_positive,
+        positive=positive,
+        sizes=sizes,
+        plans=tuple(plans),
+    )
+
+
 def nested_kernel(
     design: SurveyDesign,
     y: FloatArray | Sequence[FloatArray],
@@ -70,6 +174,7 @@ def nested_kernel(
     kind: Kind | str = Kind.MEAN,
     x: FloatArray | Sequence[FloatArray] | None = None,
     count_nonzero: bool = False,
+    index: PairIndex | None = None,
 ) -> list[KernelResult]:
     """Estimate every variable in every cell of several groupings of one finest crossing.
 
@@ -86,6 +191,7 @@ def nested_kernel(
         kind: ``total``, ``mean`` or ``ratio``.
         x: Denominator variables for ``ratio``.
         count_nonzero: Also count the holders of a category (disclosure rules).
+        index: :func:`pair_index` of the same design, cells and maps, to share between calls.
 
     Raises:
         LonelyPsuError: A stratum has one PSU and the policy is ``fail``.
@@ -107,23 +213,16 @@ def nested_kernel(
         if np.any(lonely):
             which = [design.strata_labels[i] for i in np.flatnonzero(lonely)][:5]
             raise LonelyPsuError(f"strata with a single PSU: {which}")
-    layout = _layout(design, cells, n_cells)
-    pairs, binary = _pair_sums(design, layout, y, x, kind, count_nonzero)
-    # finer sets first; a set is added up from the smallest set already added up that groups
-    # into it, else from the pairs
-    done: list[tuple[IntArray, _Sums]] = []
+    if index is None:
+        index = pair_index(design, cells, n_cells, maps)
+    elif index.sizes != tuple(sizes) or index.layout.n_cells != n_cells:
+        raise ValueError("the pair index does not match the cells")
+    pairs, binary = _pair_sums(design, index, y, x, kind, count_nonzero)
+    folded: dict[int, _Sums] = {-1: pairs}
     found: dict[int, KernelResult] = {}
-    for k in sorted(range(len(maps)), key=lambda j: -sizes[j]):
-        cell_map = maps[k]
-        source, lookup = pairs, np.append(cell_map, -1)
-        for finer, folded in sorted(done, key=lambda d: d[1].size):
-            grouping = _grouping_of(finer, cell_map)
-            if grouping is not None:
-                source, lookup = folded, grouping
-                break
-        folded = _fold(source, lookup, sizes[k], layout.n_units)
-        done.append((cell_map, folded))
-        found[k] = _estimate(design, layout, folded, binary, sizes[k], kind)
+    for k, plan in index.plans:
+        folded[k] = _fold(folded[plan.source], plan)
+        found[k] = _estimate(design, index.layout, folded[k], binary, sizes[k], kind)
     return [found[k] for k in range(len(maps))]
 
 
@@ -137,30 +236,21 @@ def _fraction(design: SurveyDesign) -> FloatArray:
 
 def _pair_sums(
     design: SurveyDesign,
-    layout: _Layout,
+    index: PairIndex,
     y: FloatArray | Sequence[FloatArray],
     x: FloatArray | Sequence[FloatArray] | None,
     kind: Kind,
     count_nonzero: bool,
 ) -> tuple[_Sums, npt.NDArray[np.bool_]]:
     """The one pass over the rows: every variable summed by (unit, finest cell) pair."""
-    space = layout.n_units * (layout.n_cells + 1)
-    n = layout.key.shape[0]
-    if space <= 4 * n + 1_000_000:
-        used = np.bincount(layout.key, minlength=space)
-        present = np.flatnonzero(used)
-        lookup = np.zeros(space, dtype=np.intp)
-        lookup[present] = np.arange(present.shape[0])
-        pair = lookup[layout.key]
-    else:
-        present, inverse = np.unique(layout.key, return_inverse=True)
-        pair = inverse.reshape(-1).astype(np.intp)
-    n_pairs = int(present.shape[0])
+    pair = index.pair
+    n = pair.shape[0]
+    n_pairs = int(index.unit.shape[0])
     ys = _columns(y)
     xs = _columns(x) if x is not None else None
     w = design.weights
-    positive = w > 0
-    all_positive = bool(np.all(positive))
+    positive = index.positive
+    all_positive = index.all_positive
     cols: dict[str, list[FloatArray]] = {
         k: [] for k in ("a", "b", "count", "w_present", "wy2", "nonzero")
     }
@@ -175,9 +265,7 @@ def _pair_sums(
 
     # sums over every row, from which a variable's sums over its present rows are its sums
     # over its missing rows taken away (when fewer than half are missing)
-    all_rows = tab(None)
-    all_w = tab(w)
-    all_counted = all_rows if all_positive else tab(positive)
+    all_rows, all_w, all_counted = index.all_rows, index.all_w, index.all_counted
     for v, yv in enumerate(ys):
         missing = np.isnan(yv)
         if xs is not None:
@@ -218,10 +306,9 @@ def _pair_sums(
     if all(binary):
         cols["wy2"] = []
     blocks = tuple(k for k, v in cols.items() if v)
-    c1 = layout.n_cells + 1
     sums = _Sums(
-        unit=(present // c1).astype(np.intp),
-        cell=(present % c1).astype(np.intp),
+        unit=index.unit,
+        cell=index.cell,
         tables=np.stack([col for k in blocks for col in cols[k]]),
         blocks=blocks,
     )
@@ -254,16 +341,19 @@ def _grouping_of(finer: IntArray, coarser: IntArray) -> IntArray | None:
     return lookup
 
 
-def _fold(source: _Sums, lookup: IntArray, n_cells: int, n_units: int) -> _Sums:
-    """Add up the pairs of ``source`` by (new cell, unit), sorted by cell, then unit.
+def _plan(
+    source: int, unit: IntArray, cell: IntArray, lookup: IntArray, n_cells: int, n_units: int
+) -> _Plan:
+    """How the pairs ``(unit, cell)`` add up by (new cell, unit), sorted by cell, then unit.
 
     PSUs are numbered stratum by stratum, so the strata of a cell are runs of its pairs.
     """
-    coarse = lookup[source.cell]
+    size = int(unit.shape[0])
+    coarse = lookup[cell]
     inside = coarse >= 0
-    key = coarse.astype(np.int64) * n_units + source.unit
+    key = coarse.astype(np.int64) * n_units + unit
     space = n_cells * n_units
-    if space <= 4 * source.size + 1_000_000:
+    if space <= 4 * size + 1_000_000:
         used = np.zeros(space, dtype=bool)
         used[key[inside]] = True
         present = np.flatnonzero(used)
@@ -271,19 +361,25 @@ def _fold(source: _Sums, lookup: IntArray, n_cells: int, n_units: int) -> _Sums:
         target = np.where(inside, rank[np.where(inside, key, 0)], present.shape[0])
     else:
         present, inverse = np.unique(key[inside], return_inverse=True)
-        target = np.full(source.size, present.shape[0], dtype=np.intp)
+        target = np.full(size, present.shape[0], dtype=np.intp)
         target[inside] = inverse.reshape(-1)
-    n_target = int(present.shape[0])
+    return _Plan(
+        source=source,
+        target=target.astype(np.intp),
+        n_target=int(present.shape[0]),
+        unit=(present % n_units).astype(np.intp),
+        cell=(present // n_units).astype(np.intp),
+    )
+
+
+def _fold(source: _Sums, plan: _Plan) -> _Sums:
+    """Add up the pairs of ``source`` as ``plan`` says."""
+    n_target = plan.n_target
     # rows outside every new cell go to a last column, dropped
     tables = np.empty((source.tables.shape[0], n_target))
     for k, row in enumerate(source.tables):
-        tables[k] = np.bincount(target, weights=row, minlength=n_target + 1)[:n_target]
-    return _Sums(
-        unit=(present % n_units).astype(np.intp),
-        cell=(present // n_units).astype(np.intp),
-        tables=tables,
-        blocks=source.blocks,
-    )
+        tables[k] = np.bincount(plan.target, weights=row, minlength=n_target + 1)[:n_target]
+    return _Sums(unit=plan.unit, cell=plan.cell, tables=tables, blocks=source.blocks)
 
 
 def _estimate(

@@ -24,6 +24,7 @@ from prisonsurvey.distributions import norm_ppf
 from prisonsurvey.estimation.domains import nested_domains
 from prisonsurvey.estimation.estimators import DfRule, DomainSet, Stat, estimate_sets
 from prisonsurvey.estimation.intervals import CiMethod
+from prisonsurvey.estimation.nested import pair_index
 from prisonsurvey.estimation.rules import Rules, apply_rules
 from prisonsurvey.estimation.tabulate import lonely_psu_error
 from prisonsurvey.questionnaire.indicators import IndicatorCatalogue, IndicatorKind
@@ -105,10 +106,12 @@ def _tables(
     """One table per group of domain sets (``by``, degrees of freedom), rules applied.
 
     Every set is a grouping of the crossing of all their columns, so each statistic takes one
-    pass over the rows for every set of every group.
+    pass over the rows for every set of every group; the rows' (PSU, cell) pairs and every
+    set's layout are found once for all statistics.
     """
     sets = [DomainSet(by, CiMethod.LOGIT, LEVEL, df) for group in groups for by, df in group]
     domains = nested_domains(stacked, [s.by for s in sets])
+    index = pair_index(design, domains.codes, domains.n_cells, domains.maps)
     found: list[list[pd.DataFrame]] = [[] for _ in sets]
     for variables, stat, denominator in _statistics(catalogue, ids):
         try:
@@ -120,6 +123,7 @@ def _tables(
                 stat=stat,
                 denominator=denominator,
                 domains=domains,
+                index=index,
             )
         except LonelyPsuError as err:
             raise lonely_psu_error(err) from err
