@@ -86,7 +86,7 @@ def main() -> dict[str, Any]:
     from prisonsurvey.questionnaire.find import find_instrument
     from prisonsurvey.questionnaire.indicators import INDICATORS_FILE, load_indicators
     from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
-    from prisonsurvey.region.comparability import Cell
+    from prisonsurvey.region.comparability import Cell, Reason
     from prisonsurvey.region.estimate import SPEC, regional_estimates
     from prisonsurvey.region.model import Comparability
 
@@ -100,7 +100,7 @@ def main() -> dict[str, Any]:
     cells = {(c, i): Cell(Comparability.COMPARABLE) for c in countries for i in ids}
     for c in countries[:2]:  # two countries did not field the last indicators' module
         for i in ids[-2:]:
-            cells[(c, i)] = Cell(Comparability.NOT_COLLECTED, ("not fielded",))
+            cells[(c, i)] = Cell(Comparability.NOT_COLLECTED, (Reason.of("", text="not fielded"),))
     rules = Rules()
 
     def baseline() -> object:
