@@ -118,6 +118,26 @@ class _Problems:
             )
         )
 
+    def spread(self, distinct: _Problems, rows: np.ndarray) -> None:
+        """Add the problems found on distinct values to every row of that value."""
+        for part in distinct.parts:
+            hit = np.zeros(int(rows.max()) + 1 if len(rows) else 0, dtype=bool)
+            hit[part["pos"].to_numpy()] = True
+            value = np.empty(len(hit), dtype=object)
+            value[part["pos"].to_numpy()] = part["value"].to_numpy()
+            pos = np.flatnonzero(hit[rows])
+            self.parts.append(
+                pd.DataFrame(
+                    {
+                        "pos": pos,
+                        "column": part["column"].iloc[0],
+                        "value": value[rows[pos]],
+                        "code": part["code"].iloc[0],
+                        "reason": part["reason"].iloc[0],
+                    }
+                )
+            )
+
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
@@ -207,6 +227,18 @@ def _type_select_multiple(
         out[f"{question.name}_{code}"] = pd.Series(column, index=values.index)
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's position in the distinct texts of ``values``, and those texts (raw)."""
+    text = values.astype(str)
+    rows, uniques = pd.factorize(text, use_na_sentinel=True)
+    pool = pd.Series(uniques, dtype=text.dtype)
+    missing = rows < 0
+    if missing.any():
+        pool = pd.concat([pool, text[missing].iloc[:1]], ignore_index=True)
+        rows = np.where(missing, len(pool) - 1, rows)
+    return rows, pool
+
+
 def type_question(
     q: Questionnaire,
     question: Question,
@@ -216,7 +248,29 @@ def type_question(
     problems: _Problems,
     out: dict[str, pd.Series],
 ) -> None:
-    """Type one question column into ``out`` (several columns for select_multiple)."""
+    """Type one question column into ``out`` (several columns for select_multiple).
+
+    Answers repeat (codes, numbers, dates), so each distinct text is typed once and the rows
+    take the result of their text; typing is value by value, so this equals typing every row.
+    """
+    rows, pool = _distinct(values)
+    found = _Problems()
+    typed: dict[str, pd.Series] = {}
+    _type_values(q, question, pool, language, header, found, typed)
+    for name, column in typed.items():
+        out[name] = column.take(rows).reset_index(drop=True)
+    problems.spread(found, rows)
+
+
+def _type_values(
+    q: Questionnaire,
+    question: Question,
+    values: pd.Series,
+    language: str | None,
+    header: str,
+    problems: _Problems,
+    out: dict[str, pd.Series],
+) -> None:
     values = values.astype(str).str.strip()
     empty = values == ""
     t = question.type
