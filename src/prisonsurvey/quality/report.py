@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -223,15 +223,32 @@ def run_checks(
     today = today or default_today(tables[None], config)
     ctx = CheckContext.build(questionnaire, tables, config, today)
     prepare(ctx, targets, audit)
+    found = run_settled(ctx, [] if ctx.root.empty else checks, config, progress)
+    return _report(ctx, checks, found)
+
+
+def run_settled(
+    ctx: CheckContext,
+    checks: Sequence[Check],
+    config: QualityConfig,
+    progress: Progress | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run ``checks`` on ``ctx`` and settle their findings (checks without findings left out).
+
+    Args:
+        ctx: The data and settings the checks read.
+        checks: The checks to run, in order.
+        config: Thresholds and settings (for :func:`settle`).
+        progress: Where to report each check as it starts.
+    """
     found: dict[str, pd.DataFrame] = {}
-    checks_run = [] if ctx.root.empty else checks
-    for done, entry in enumerate(checks_run):
-        report(progress, f"check {entry.id}", done, len(checks_run))
+    for done, entry in enumerate(checks):
+        report(progress, f"check {entry.id}", done, len(checks))
         part = settle(entry, entry.run(ctx), config)
         if part is not None:
             found[entry.id] = part
-    report(progress, "checks done", len(checks_run), len(checks_run))
-    return _report(ctx, checks, found)
+    report(progress, "checks done", len(checks), len(checks))
+    return found
 
 
 def prepare(ctx: CheckContext, targets: dict[str, int] | None, audit: pd.DataFrame | None) -> None:

@@ -31,7 +31,7 @@ from prisonsurvey.quality.context import CheckContext, table_label
 from prisonsurvey.quality.findings import compact
 from prisonsurvey.quality.gather import GATHERS, add_part
 from prisonsurvey.quality.registry import Check
-from prisonsurvey.quality.report import default_today, prepare, settle
+from prisonsurvey.quality.report import default_today, prepare, run_settled, settle
 from prisonsurvey.questionnaire.model import Group
 
 if TYPE_CHECKING:
@@ -97,14 +97,7 @@ def scan_store(
         if ctx.root.empty:
             return ctx, {}
         parts = _scan(store, ctx, checks, [None, *repeats], rows, progress)
-    found: dict[str, pd.DataFrame] = {}
-    totals = [c for c in checks if c.scope != "rows"]
-    for done, entry in enumerate(totals):
-        report(progress, f"check {entry.id}", done, len(totals))
-        settled = settle(entry, entry.run(ctx), config)
-        if settled is not None:
-            found[entry.id] = settled
-    report(progress, "checks done", len(totals), len(totals))
+    found = run_settled(ctx, [c for c in checks if c.scope != "rows"], config, progress)
     for entry in checks:
         pieces = parts.pop(entry.id, [])
         if pieces:
