@@ -143,11 +143,61 @@ def estimate_sets(
         ValueError: ``data`` and ``design`` have different numbers of rows, or a ratio lacks
             its denominator.
     """
+    if domains is None:
+        domains = nested_domains(data, [s.by for s in sets])
+    found = estimate_set_columns(
+        design,
+        data,
+        variables,
+        sets,
+        stat=stat,
+        denominator=denominator,
+        domains=domains,
+        index=index,
+    )
+    variance = _variance(design)
+    out: list[Estimates] = []
+    for cols, dom, s in zip(found, domains.sets, sets, strict=True):
+        levels = [dom.table[by_col].tolist() for by_col in dom.by]
+        frame = estimates_frame(cols, dom.by, levels)
+        out.append(Estimates(frame, dom.by, CiMethod(s.ci).value, s.level, variance))
+    return out
+
+
+def estimate_set_columns(
+    design: SurveyDesign,
+    data: pd.DataFrame,
+    variables: Sequence[str],
+    sets: Sequence[DomainSet],
+    *,
+    stat: Stat | str = Stat.MEAN,
+    denominator: str | None = None,
+    domains: NestedDomains,
+    index: PairIndex | None = None,
+) -> list[dict[str, npt.NDArray[Any]]]:
+    """The columns of :data:`COLUMNS` of every set of :func:`estimate_sets`, without tables.
+
+    Each set's columns hold one row per (cell, variable), the cells of ``domains.sets[k]``
+    outermost, for callers that put several sets in one table.
+
+    Args:
+        design: As :func:`estimate_sets`.
+        data: As :func:`estimate_sets`.
+        variables: As :func:`estimate_sets`.
+        sets: As :func:`estimate_sets`.
+        stat: As :func:`estimate_sets`.
+        denominator: As :func:`estimate_sets`.
+        domains: The sets' crossings
+            (:func:`~prisonsurvey.estimation.domains.nested_domains`).
+        index: As :func:`estimate_sets`.
+
+    Raises:
+        KeyError: A column is not in ``data``.
+        ValueError: As :func:`estimate_sets`.
+    """
     stat = Stat(stat)
     if len(data) != design.n:
         raise ValueError(f"data has {len(data)} rows but the design has {design.n}")
-    if domains is None:
-        domains = nested_domains(data, [s.by for s in sets])
     if len(domains.sets) != len(sets):
         raise ValueError("the factorized domains do not match the sets")
     names, columns, den = _variables(data, variables, stat, denominator)
@@ -163,15 +213,10 @@ def estimate_sets(
         count_nonzero=stat is Stat.PROP,
         index=index,
     )
-    variance = _variance(design)
-    out: list[Estimates] = []
-    for res, dom, s in zip(results, domains.sets, sets, strict=True):
-        method = CiMethod(s.ci)
-        cols = _result_columns(design, res, names, stat, kind, method, s.level, s.df)
-        levels = [dom.table[by_col].tolist() for by_col in dom.by]
-        frame = estimates_frame(cols, dom.by, levels)
-        out.append(Estimates(frame, dom.by, method.value, s.level, variance))
-    return out
+    return [
+        _result_columns(design, res, names, stat, kind, CiMethod(s.ci), s.level, s.df)
+        for res, s in zip(results, sets, strict=True)
+    ]
 
 
 def _variables(

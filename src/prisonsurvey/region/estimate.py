@@ -13,8 +13,11 @@ Reliability and disclosure rules are those of ``tabulate``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from prisonsurvey.design.replicates import ReplicateWeights
@@ -22,10 +25,10 @@ from prisonsurvey.design.spec import DesignSpec, design_from_frame
 from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
 from prisonsurvey.distributions import norm_ppf
 from prisonsurvey.estimation.domains import nested_domains
-from prisonsurvey.estimation.estimators import DfRule, DomainSet, Stat, estimate_sets
+from prisonsurvey.estimation.estimators import DfRule, DomainSet, Stat, estimate_set_columns
 from prisonsurvey.estimation.intervals import CiMethod
 from prisonsurvey.estimation.nested import pair_index
-from prisonsurvey.estimation.rules import Rules, apply_rules
+from prisonsurvey.estimation.rules import Rules, rule_marks
 from prisonsurvey.estimation.tabulate import lonely_psu_error
 from prisonsurvey.questionnaire.indicators import IndicatorCatalogue, IndicatorKind
 from prisonsurvey.region.comparability import Cell
@@ -95,6 +98,12 @@ def _statistics(
     return out
 
 
+Columns = dict[str, npt.NDArray[Any]]
+"""A table as numpy columns: ``ind`` (the indicator's place in ``ids``) and ``area`` (the
+country's place in the countries, then the region, then the average) as integer codes, the
+domain columns as objects, the estimates and their marks."""
+
+
 def _tables(
     design: SurveyDesign,
     stacked: pd.DataFrame,
@@ -102,7 +111,8 @@ def _tables(
     ids: Sequence[str],
     groups: Sequence[Sequence[tuple[tuple[str, ...], DfRule]]],
     rules: Rules,
-) -> list[pd.DataFrame]:
+    countries: Sequence[str],
+) -> list[Columns]:
     """One table per group of domain sets (``by``, degrees of freedom), rules applied.
 
     Every set is a grouping of the crossing of all their columns, so each statistic takes one
@@ -112,10 +122,12 @@ def _tables(
     sets = [DomainSet(by, CiMethod.LOGIT, LEVEL, df) for group in groups for by, df in group]
     domains = nested_domains(stacked, [s.by for s in sets])
     index = pair_index(design, domains.codes, domains.n_cells, domains.maps)
-    found: list[list[pd.DataFrame]] = [[] for _ in sets]
+    code = {i: k for k, i in enumerate(ids)}
+    area = {c: k for k, c in enumerate(countries)}
+    found: list[list[Columns]] = [[] for _ in sets]
     for variables, stat, denominator in _statistics(catalogue, ids):
         try:
-            estimates = estimate_sets(
+            estimates = estimate_set_columns(
                 design,
                 stacked,
                 variables,
@@ -127,48 +139,80 @@ def _tables(
             )
         except LonelyPsuError as err:
             raise lonely_psu_error(err) from err
-        for k, est in enumerate(estimates):
-            found[k].append(est.frame)
-    scale = {i: catalogue.get(i).scale for i in ids}
-    unit = {i: catalogue.get(i).unit for i in ids}
-    out: list[pd.DataFrame] = []
+        inds = np.array([code[v] for v in variables], dtype=np.intp)
+        for k, (cols, dom) in enumerate(zip(estimates, domains.sets, strict=True)):
+            found[k].append(_set_columns(cols, dom.table, inds, area))
+    scale = np.array([catalogue.get(i).scale for i in ids], dtype=np.float64)
+    unit = np.array([catalogue.get(i).unit for i in ids], dtype=object)
+    out: list[Columns] = []
     start = 0
     for group in groups:
         parts = [f for frames in found[start : start + len(group)] for f in frames]
         start += len(group)
-        table = pd.concat(parts, ignore_index=True)
-        table = apply_rules(table, rules).rename(columns={"variable": "indicator"})
-        factor = table["indicator"].map(scale)
+        table = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+        status, notes, suppress = rule_marks(
+            table["n"].astype(np.float64), table["cv"], table["n_category"], table["n_psu"], rules
+        )
+        table["status"] = status.astype(object)
+        table["note"] = np.array(notes, dtype=object)
+        factor = scale[table["ind"]]
+        for col in (*SCALED, "cv"):
+            table[col] = np.where(suppress, np.nan, table[col])
         for col in SCALED:
             table[col] = table[col] * factor
-        table["unit"] = table["indicator"].map(unit)
-        table["area"] = table.get(COUNTRY, REGION)
-        for name in DOMAINS:
-            if name not in table:
-                table[name] = np.nan
+        table["unit"] = unit[table["ind"]]
         out.append(table)
     return out
 
 
-def _blank(table: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+def _set_columns(
+    cols: Mapping[str, npt.NDArray[Any]],
+    cells: pd.DataFrame,
+    inds: npt.NDArray[np.intp],
+    area: Mapping[str, int],
+) -> Columns:
+    """The table columns of one set's estimates (cells outermost, ``inds`` within)."""
+    n_var = inds.shape[0]
+    n_cells = len(cells)
+    size = n_var * n_cells
+    out: Columns = {"ind": np.tile(inds, n_cells)}
+    if COUNTRY in cells:
+        cell_area = np.array([area[str(c)] for c in cells[COUNTRY].tolist()], dtype=np.intp)
+        out["area"] = np.repeat(cell_area, n_var)
+    else:
+        out["area"] = np.full(size, len(area), dtype=np.intp)
+    for name in DOMAINS:
+        if name in cells:
+            out[name] = np.repeat(cells[name].to_numpy(dtype=object), n_var)
+        else:
+            out[name] = np.full(size, np.nan, dtype=object)
+    for name in (*SCALED, "cv", "n", "n_psu", "n_category"):
+        out[name] = cols[name]
+    return out
+
+
+def _blank(table: Columns, mask: npt.NDArray[np.bool_]) -> Columns:
     for col in (*SCALED, "cv"):
-        table[col] = table[col].where(~mask)
+        table[col] = np.where(mask, np.nan, table[col])
     return table
 
 
-def _mark_countries(table: pd.DataFrame, cells: Mapping[tuple[str, str], Cell]) -> pd.DataFrame:
-    area_codes, areas = pd.factorize(table["area"])
-    ind_codes, inds = pd.factorize(table["indicator"])
+def _mark_countries(
+    table: Columns,
+    cells: Mapping[tuple[str, str], Cell],
+    countries: Sequence[str],
+    ids: Sequence[str],
+) -> Columns:
     # one lookup per country x indicator, spread over its rows
-    found = [cells[(str(a), str(i))] for a in areas for i in inds]
-    which = area_codes * len(inds) + ind_codes
+    found = [cells[(c, i)] for c in countries for i in ids]
+    which = table["area"] * len(ids) + table["ind"]
     comparability = np.array([c.comparability.value for c in found], dtype=object)[which]
     reasons = np.array(["; ".join(c.reasons) for c in found], dtype=object)[which]
     hidden = np.array([not c.comparability.shown for c in found], dtype=bool)[which]
     table["comparability"] = comparability
     table["reasons"] = reasons
-    table["status"] = np.where(hidden, comparability, table["status"].to_numpy(dtype=object))
-    table["note"] = np.where(hidden, reasons, table["note"].to_numpy(dtype=object))
+    table["status"] = np.where(hidden, comparability, table["status"])
+    table["note"] = np.where(hidden, reasons, table["note"])
     return _blank(table, hidden)
 
 
@@ -192,57 +236,87 @@ def _region_class(
 
 
 def _mark_region(
-    table: pd.DataFrame, cells: Mapping[tuple[str, str], Cell], countries: Sequence[str]
-) -> pd.DataFrame:
-    ind_codes, inds = pd.factorize(table["indicator"])
-    found = [_region_class(cells, countries, str(i)) for i in inds]
-    table["comparability"] = np.array([f[0] for f in found], dtype=object)[ind_codes]
-    table["reasons"] = np.array([f[1] for f in found], dtype=object)[ind_codes]
-    hidden = (table["comparability"] == Comparability.NOT_COLLECTED.value).to_numpy()
-    table["status"] = np.where(
-        hidden, Comparability.NOT_COLLECTED.value, table["status"].to_numpy(dtype=object)
-    )
+    table: Columns,
+    cells: Mapping[tuple[str, str], Cell],
+    countries: Sequence[str],
+    ids: Sequence[str],
+) -> Columns:
+    found = [_region_class(cells, countries, i) for i in ids]
+    table["comparability"] = np.array([f[0] for f in found], dtype=object)[table["ind"]]
+    table["reasons"] = np.array([f[1] for f in found], dtype=object)[table["ind"]]
+    hidden = table["comparability"] == Comparability.NOT_COLLECTED.value
+    table["status"] = np.where(hidden, Comparability.NOT_COLLECTED.value, table["status"])
     return _blank(table, hidden)
 
 
-def _average(countries: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """The unweighted average of the published country figures, by indicator and domain."""
-    usable = countries.loc[countries["estimate"].notna()]
-    keys = ["indicator", *DOMAINS]
-    filled = usable.assign(
-        **{d: usable[d].fillna(-1.0) for d in DOMAINS},
-        _var=np.square(usable["se"].to_numpy(np.float64)),
-        _flagged=(usable["status"] == "flagged").to_numpy(),
-    )
-    grouped = filled.groupby(keys, sort=True, dropna=False)
-    sums = grouped[["_var", "n"]].sum()
-    out = pd.DataFrame(
-        {
-            "estimate": grouped["estimate"].mean(),
-            "var": sums["_var"],
-            "k": grouped.size(),
-            "n": sums["n"],
-            "unit": grouped["unit"].first(),
-            "flagged": grouped["_flagged"].any(),
-        }
-    ).reset_index()
-    # the countries of every group, in alphabetical order
-    members: list[list[str]] = [[] for _ in range(grouped.ngroups)]
-    for group, area in zip(grouped.ngroup().tolist(), filled["area"].tolist(), strict=True):
-        members[group].append(area)
-    out["areas"] = np.array([", ".join(sorted(m)) for m in members], dtype=object)
-    out["se"] = np.sqrt(out["var"]) / out["k"]
-    z = float(norm_ppf(0.5 + level / 2))
-    out["ci_lower"] = out["estimate"] - z * out["se"]
-    out["ci_upper"] = out["estimate"] + z * out["se"]
-    out["status"] = np.where(out["flagged"], "flagged", "ok")
-    out["note"] = "average of " + out["k"].astype(str) + " countries: " + out["areas"]
-    out["comparability"] = Comparability.COMPARABLE.value
-    out["reasons"] = ""
-    out["area"] = AVERAGE
+def _average(countries: Columns, names: Sequence[str], level: float = 0.95) -> Columns:
+    """The unweighted average of the published country figures, by indicator and domain.
+
+    ``names`` are the countries by area code; each average's note lists its countries in
+    alphabetical order.
+    """
+    usable = np.flatnonzero(~np.isnan(countries["estimate"]))
+    key = countries["ind"][usable].astype(np.int64)
     for d in DOMAINS:
-        out[d] = out[d].where(out[d] != -1.0, np.nan)
-    return out
+        codes, uniques = pd.factorize(countries[d][usable])
+        key = key * (len(uniques) + 1) + codes + 1
+    groups, first, group = np.unique(key, return_index=True, return_inverse=True)
+    group = group.reshape(-1)
+    n_groups = groups.shape[0]
+    k = np.bincount(group, minlength=n_groups).astype(np.float64)
+
+    estimate = _group_sums(group, countries["estimate"][usable], n_groups) / k
+    se = np.sqrt(_group_sums(group, np.square(countries["se"][usable]), n_groups)) / k
+    flagged = np.bincount(group, countries["status"][usable] == "flagged", n_groups) > 0
+    area = countries["area"][usable]
+    rank = np.argsort(np.argsort(np.array(names, dtype=object)))
+    order = np.lexsort((rank[area], group))
+    listed = np.array(names, dtype=object)[area[order]].tolist()
+    bounds = np.append(np.searchsorted(group[order], np.arange(n_groups)), len(listed)).tolist()
+    notes = [f"average of {b - a} countries: {', '.join(listed[a:b])}" for a, b in pairwise(bounds)]
+    z = float(norm_ppf(0.5 + level / 2))
+    pick = usable[first]
+    return {
+        "ind": countries["ind"][pick],
+        "area": np.full(n_groups, len(names) + 1, dtype=np.intp),
+        **{d: countries[d][pick] for d in DOMAINS},
+        "estimate": estimate,
+        "se": se,
+        "ci_lower": estimate - z * se,
+        "ci_upper": estimate + z * se,
+        "n": np.bincount(group, countries["n"][usable], n_groups).astype(np.int64),
+        "status": np.where(flagged, "flagged", "ok").astype(object),
+        "note": np.array(notes, dtype=object),
+        "comparability": np.full(n_groups, Comparability.COMPARABLE.value, dtype=object),
+        "reasons": np.full(n_groups, "", dtype=object),
+        "unit": countries["unit"][pick],
+    }
+
+
+def _group_sums(
+    group: npt.NDArray[np.intp], values: npt.NDArray[np.float64], n_groups: int
+) -> npt.NDArray[np.float64]:
+    """Sums by group, missing values left out, as pandas' ``groupby().sum()`` adds them.
+
+    Pandas adds every group's values in row order with Kahan compensation; the groups here are
+    few and small (countries), so every group takes its next member at once, and the sums come
+    out the same to the last bit.
+    """
+    order = np.argsort(group, kind="stable")
+    sizes = np.bincount(group, minlength=n_groups)
+    starts = np.cumsum(sizes) - sizes
+    total = np.zeros(n_groups)
+    compensation = np.zeros(n_groups)
+    for step in range(int(sizes.max()) if n_groups else 0):
+        live = np.flatnonzero(sizes > step)
+        value = values[order[starts[live] + step]]
+        live, value = live[~np.isnan(value)], value[~np.isnan(value)]
+        y = value - compensation[live]
+        t = total[live] + y
+        lost = (t - total[live]) - y
+        compensation[live] = np.where(np.isnan(lost), 0.0, lost)
+        total[live] = t
+    return total
 
 
 def regional_estimates(
@@ -279,17 +353,23 @@ def regional_estimates(
         ids,
         [[((COUNTRY, *e), "domain") for e in extras], [(e, "design") for e in extras]],
         rules,
+        countries,
     )
-    by_country = _mark_countries(country_table, cells)
-    region = _mark_region(region_table, cells, countries)
-    average = _average(by_country)
-    table = pd.concat([by_country, region, average], ignore_index=True)
-    order = {i: k for k, i in enumerate(ids)}
-    areas = {a: k for k, a in enumerate([*countries, REGION, AVERAGE])}
-    table = table.assign(
-        _i=table["indicator"].map(order),
-        _a=table["area"].map(areas),
-        _s=table["sex"].fillna(-1.0),
-        _l=table["legal_status"].fillna(-1.0),
-    ).sort_values(["_i", "_a", "_s", "_l"], kind="stable")
-    return table[list(FIELDS)].reset_index(drop=True)
+    by_country = _mark_countries(country_table, cells, countries, ids)
+    region = _mark_region(region_table, cells, countries, ids)
+    average = _average(by_country, countries)
+    parts = (by_country, region, average)
+    table = {name: np.concatenate([p[name] for p in parts]) for name in average}
+
+    def sort_key(d: str) -> npt.NDArray[np.float64]:
+        values = table[d].astype(np.float64)
+        return np.where(np.isnan(values), -1.0, values)
+
+    order = np.lexsort((sort_key(DOMAINS[1]), sort_key(DOMAINS[0]), table["area"], table["ind"]))
+    areas = np.array([*countries, REGION, AVERAGE], dtype=object)
+    columns = {
+        "indicator": np.array(ids, dtype=object)[table["ind"][order]],
+        "area": areas[table["area"][order]],
+        **{name: table[name][order] for name in FIELDS[2:]},
+    }
+    return pd.DataFrame(columns, columns=list(FIELDS))
