@@ -263,6 +263,10 @@ def _pair_sums(
         picked = None if values is None else np.asarray(values)[rows]
         return _bincount(pair[rows], weights=picked, minlength=n_pairs)
 
+    def lost_tab(lost_pair: IntArray, values: npt.ArrayLike | None, lost: IntArray) -> FloatArray:
+        picked = None if values is None else np.asarray(values)[lost]
+        return _bincount(lost_pair, weights=picked, minlength=n_pairs)
+
     # sums over every row, from which a variable's sums over its present rows are its sums
     # over its missing rows taken away (when fewer than half are missing)
     all_rows, all_w, all_counted = index.all_rows, index.all_w, index.all_counted
@@ -277,11 +281,16 @@ def _pair_sums(
             num[lost] = 0.0
         wnum = w * num
         cols["a"].append(tab(wnum))
-        if 2 * lost.shape[0] <= n:
-            lost_rows = tab(None, lost)
+        if lost.shape[0] == 0:
+            w_present, counted = all_w, all_counted
+        elif 2 * lost.shape[0] <= n:
+            lost_pair = pair[lost]
+            lost_rows = lost_tab(lost_pair, None, lost)
             rows = all_rows - lost_rows
-            w_present = np.where(rows > 0, all_w - tab(w, lost), 0.0)
-            counted = all_counted - (lost_rows if all_positive else tab(None, lost[positive[lost]]))
+            w_present = np.where(rows > 0, all_w - lost_tab(lost_pair, w, lost), 0.0)
+            counted = all_counted - (
+                lost_rows if all_positive else lost_tab(lost_pair, positive, lost)
+            )
         else:
             kept = np.flatnonzero(~missing)
             w_present = tab(w, kept)
