@@ -126,3 +126,35 @@ def test_weights_sum_to_each_prison_population_and_the_average(region: Region) -
     assert average["se"] == pytest.approx(np.sqrt((countries["se"] ** 2).sum()) / 4)
     region_row = totals.loc[totals["area"] == "region"].iloc[0]
     assert region_row["estimate"] != pytest.approx(average["estimate"])
+
+
+def test_every_average_is_the_pandas_mean_of_its_published_country_figures(
+    region: Region,
+) -> None:
+    """Every average row equals, to the last bit, the pandas group mean of the country figures
+    shown (estimate not empty) and the root of their summed squared standard errors over their
+    number, by indicator, sex and legal status."""
+    t = region.table
+    countries = t.loc[~t["area"].isin(["region", "average"]) & t["estimate"].notna()]
+    keys = ["indicator", "sex", "legal_status"]
+    filled = countries.assign(
+        sex=countries["sex"].fillna(-1.0),
+        legal_status=countries["legal_status"].fillna(-1.0),
+        var=countries["se"] ** 2,
+    )
+    grouped = filled.groupby(keys, dropna=False)
+    want = pd.DataFrame(
+        {
+            "estimate": grouped["estimate"].mean(),
+            "se": np.sqrt(grouped["var"].sum()) / grouped.size(),
+            "n": grouped["n"].sum(),
+            "areas": grouped["area"].agg(lambda a: ", ".join(sorted(a))),
+        }
+    )
+    average = t.loc[t["area"] == "average"]
+    assert len(average) == len(want) > 0
+    for row in average.itertuples():
+        key = (row.indicator, *(-1.0 if pd.isna(v) else v for v in (row.sex, row.legal_status)))
+        ref = want.loc[key]
+        assert (row.estimate, row.se, row.n) == (ref["estimate"], ref["se"], ref["n"])
+        assert row.note.endswith(f"countries: {ref['areas']}")
