@@ -115,19 +115,20 @@ def pair_index(
     space = layout.n_units * (layout.n_cells + 1)
     n = layout.key.shape[0]
     if space <= 4 * n + 1_000_000:
+        # the counts of the pairs, then (in the same array) the number of every pair
         used = np.bincount(layout.key, minlength=space)
         present = np.flatnonzero(used)
-        lookup = np.zeros(space, dtype=np.intp)
-        lookup[present] = np.arange(present.shape[0])
-        pair = lookup[layout.key]
+        all_rows = used[present].astype(np.float64)
+        used[present] = np.arange(present.shape[0])
+        pair = used[layout.key].astype(np.intp, copy=False)
     else:
         present, inverse = np.unique(layout.key, return_inverse=True)
         pair = inverse.reshape(-1).astype(np.intp)
+        all_rows = _bincount(pair, minlength=int(present.shape[0]))
     n_pairs = int(present.shape[0])
     w = design.weights
     positive = w > 0
     all_positive = bool(np.all(positive))
-    all_rows = _bincount(pair, minlength=n_pairs)
     all_counted = all_rows if all_positive else _bincount(pair, weights=positive, minlength=n_pairs)
     c1 = layout.n_cells + 1
     unit = (present // c1).astype(np.intp)
