@@ -156,32 +156,35 @@ def test_replicate_variance_named_in_the_page_language(replicated: Region, lang:
 # the comparability reasons of the test programme, found from its rounds' adaptations, by language
 REASONS = {
     "es": {
-        "LUS": "'sleep_place' adaptada: label changed in 'pt'",
+        "LUS": "'sleep_place' adaptada: etiqueta modificada en 'pt'",
         "BOR": "'work_now' no se aplicó (módulo m10_programmes): the prison service runs its own "
         "register of education and work",
         "CIS": "(cambio no declarado)",
-        "universe": "'health_care_needed' con otro universo: ",
+        "universe": "'health_care_needed' con otro universo: cambió el universo (condición de "
+        "aplicación)",
     },
     "en": {
         "LUS": "'sleep_place' adapted: label changed in 'pt'",
         "BOR": "'work_now' not fielded (module m10_programmes): the prison service runs its own "
         "register of education and work",
         "CIS": "(not declared)",
-        "universe": "'health_care_needed' different universe: ",
+        "universe": "'health_care_needed' different universe: universe (relevance) changed",
     },
     "pt": {
-        "LUS": "'sleep_place' adaptada: label changed in 'pt'",
+        "LUS": "'sleep_place' adaptada: rótulo alterado em 'pt'",
         "BOR": "'work_now' não aplicada (módulo m10_programmes): the prison service runs its own "
         "register of education and work",
         "CIS": "(mudança não declarada)",
-        "universe": "'health_care_needed' com outro universo: ",
+        "universe": "'health_care_needed' com outro universo: o universo (condição de "
+        "aplicação) mudou",
     },
     "fr": {
-        "LUS": "'sleep_place' adaptée : label changed in 'pt'",
+        "LUS": "'sleep_place' adaptée : libellé modifié en 'pt'",
         "BOR": "'work_now' non posée (module m10_programmes) : the prison service runs its own "
         "register of education and work",
         "CIS": "(changement non déclaré)",
-        "universe": "'health_care_needed' avec un autre univers : ",
+        "universe": "'health_care_needed' avec un autre univers : l'univers (condition de "
+        "pertinence) a changé",
     },
 }
 REASON_ENGLISH = (
@@ -193,6 +196,8 @@ REASON_ENGLISH = (
     "recoded:",
     "through a crosswalk",
     "is not in the questionnaire fielded",
+    "changed in '",
+    "universe (relevance)",
 )
 """English of the generated reasons, found on no page of another language."""
 JUDGED = "<script>alert(1)</script> asked of the last 12 months"

@@ -29,6 +29,7 @@ from prisonsurvey.region.model import Comparability
 from prisonsurvey.region.rounds import Round
 from prisonsurvey.region.words import WORDS
 from prisonsurvey.versions.changes import Change, ChangeKind, Impact
+from prisonsurvey.versions.phrases import Phrase
 
 _MEANING = {
     ChangeKind.CHOICE_REMOVED,
@@ -54,20 +55,24 @@ class Reason:
     Attributes:
         key: Word key (:data:`~prisonsurvey.region.words.WORDS`) of the reason's template, or
             ``""`` for a reason given as written (an analyst's judgement in ``region.yaml``).
-        fields: The template's fields (``name``, ``detail``, ...), or ``text`` as written.
+        fields: The template's fields (``name``, ``detail``, ...), or ``text`` as written. A
+            field that is a :class:`~prisonsurvey.versions.phrases.Phrase` (what a change did)
+            is said in the reason's language too.
     """
 
     key: str
-    fields: tuple[tuple[str, str], ...] = ()
+    fields: tuple[tuple[str, str | Phrase], ...] = ()
 
     @classmethod
-    def of(cls, key: str, **fields: str) -> Reason:
+    def of(cls, key: str, **fields: str | Phrase) -> Reason:
         """The reason ``key`` with its fields."""
         return cls(key, tuple(sorted(fields.items())))
 
     def text(self, lang: str = "en") -> str:
         """The reason in ``lang`` (as written when it has no template)."""
-        values: Mapping[str, str] = dict(self.fields)
+        values: Mapping[str, str] = {
+            k: v if isinstance(v, str) else v.text(lang) for k, v in self.fields
+        }
         if not self.key:
             return values["text"]
         return WORDS[lang][self.key].format(**values)
@@ -128,7 +133,7 @@ def _not_fielded_reason(name: str, core: Questionnaire, rnd: Round) -> Reason:
 def _change_reason(
     name: str, role: str, change: Change, declared: Mapping[str, str]
 ) -> tuple[Comparability, Reason]:
-    detail = change.detail
+    detail: str | Phrase = change.phrase if change.phrase is not None else change.detail
     if change.impact is Impact.BREAKING and (name not in declared or change.kind in _MEANING):
         if name in declared:
             reason = Reason.of(

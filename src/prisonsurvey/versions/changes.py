@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from prisonsurvey.versions.phrases import Phrase
 from prisonsurvey.versions.semver import Bump, bump_between, next_version
 
 
@@ -73,6 +74,7 @@ class Change:
         language: The language of a wording change, if any.
         old: Old value, when it is a short text.
         new: New value, when it is a short text.
+        phrase: ``detail`` as a template that can be said in other languages.
     """
 
     kind: ChangeKind
@@ -82,6 +84,11 @@ class Change:
     language: str | None = None
     old: str | None = None
     new: str | None = None
+    phrase: Phrase | None = field(default=None, compare=False)
+
+    def said(self, lang: str = "en") -> str:
+        """``detail`` in ``lang`` (as written when the change has no phrase)."""
+        return self.phrase.text(lang) if self.phrase is not None else self.detail
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""

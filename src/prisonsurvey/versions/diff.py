@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from prisonsurvey.questionnaire.expressions import ExpressionError, parse, to_xpath
 from prisonsurvey.questionnaire.model import ChoiceList, Group, Question, Questionnaire, Text
 from prisonsurvey.versions.changes import Change, ChangeKind, Impact, VersionDiff
+from prisonsurvey.versions.phrases import Phrase
 
 _HELP_FIELDS = ("hint", "guidance_hint", "show_card", "constraint_message", "required_message")
 _WORD = re.compile(r"[^\w]+", re.UNICODE)
@@ -39,6 +40,19 @@ def _short(text: str | None, limit: int = 80) -> str:
         return "(none)"
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _change(
+    kind: ChangeKind,
+    impact: Impact,
+    item: str,
+    phrase: Phrase,
+    *,
+    language: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> Change:
+    return Change(kind, impact, item, phrase.text(), language, old, new, phrase)
 
 
 def _index(q: Questionnaire) -> tuple[dict[str, Question], dict[str, Group], dict[str, str]]:
@@ -72,11 +86,11 @@ def _text_changes(
             kind = ChangeKind.WORDING_CHANGED
             same = a is not None and b is not None and _normal_text(a) == _normal_text(b)
             impact = Impact.COSMETIC if same else Impact.COMPATIBLE
-        yield Change(
+        yield _change(
             kind,
             impact,
             name,
-            f"{field} changed in '{lang}'",
+            Phrase.of(f"text_{field}", lang=lang),
             language=lang,
             old=_short(a),
             new=_short(b),
@@ -94,30 +108,30 @@ def _choice_changes(
     recode_targets = set(recode.values())
     for code, old_choice in old_by.items():
         if code in recode:
-            yield Change(
+            yield _change(
                 ChangeKind.CHOICE_RECODED,
                 Impact.COMPATIBLE,
                 name,
-                f"code {code} ('{old_choice.name}') is recoded to {recode[code]} by recode_from",
+                Phrase.of("choice_recoded", code=code, choice=old_choice.name, to=recode[code]),
                 old=str(code),
                 new=str(recode[code]),
             )
             continue
         new_choice = new_by.get(code)
         if new_choice is None:
-            yield Change(
+            yield _change(
                 ChangeKind.CHOICE_REMOVED,
                 Impact.BREAKING,
                 name,
-                f"code {code} ('{old_choice.name}') was removed; declare recode_from to map it",
+                Phrase.of("choice_removed", code=code, choice=old_choice.name),
                 old=str(code),
             )
         elif new_choice.name != old_choice.name:
-            yield Change(
+            yield _change(
                 ChangeKind.CHOICE_REMEANT,
                 Impact.BREAKING,
                 name,
-                f"code {code} now means '{new_choice.name}' instead of '{old_choice.name}'",
+                Phrase.of("choice_remeant", code=code, new=new_choice.name, old=old_choice.name),
                 old=old_choice.name,
                 new=new_choice.name,
             )
@@ -126,31 +140,31 @@ def _choice_changes(
                 a, b = old_choice.label.get(lang), new_choice.label.get(lang)
                 if a != b and a is not None and b is not None:
                     trivial = _normal_text(a) == _normal_text(b)
-                    yield Change(
+                    yield _change(
                         ChangeKind.CHOICE_RELABELLED,
                         Impact.COSMETIC if trivial else Impact.COMPATIBLE,
                         name,
-                        f"label of code {code} changed in '{lang}'",
+                        Phrase.of("choice_relabelled", code=code, lang=lang),
                         language=lang,
                         old=_short(a),
                         new=_short(b),
                     )
     for code, new_choice in new_by.items():
         if code not in old_by and code not in recode_targets:
-            yield Change(
+            yield _change(
                 ChangeKind.CHOICE_ADDED,
                 Impact.COMPATIBLE,
                 name,
-                f"code {code} ('{new_choice.name}') was added",
+                Phrase.of("choice_added", code=code, choice=new_choice.name),
                 new=str(code),
             )
     old_missing, new_missing = old_list.missing_codes(), new_list.missing_codes()
     if old_missing != new_missing:
-        yield Change(
+        yield _change(
             ChangeKind.MISSING_CODES_CHANGED,
             Impact.COMPATIBLE,
             name,
-            "the codes meaning don't know / refused / not applicable changed",
+            Phrase.of("missing_codes_changed"),
             old=_short(str({k: v.value for k, v in sorted(old_missing.items())})),
             new=_short(str({k: v.value for k, v in sorted(new_missing.items())})),
         )
@@ -167,29 +181,29 @@ def _question_changes(
 ) -> Iterator[Change]:
     name = new.name
     if old.type != new.type:
-        yield Change(
+        yield _change(
             ChangeKind.TYPE_CHANGED,
             Impact.BREAKING,
             name,
-            f"type changed from {old.type.value} to {new.type.value}",
+            Phrase.of("type_changed", old=old.type.value, new=new.type.value),
             old=old.type.value,
             new=new.type.value,
         )
     if _repeat_name(old_q, old.name) != _repeat_name(new_q, new.name):
-        yield Change(
+        yield _change(
             ChangeKind.REPEAT_CHANGED,
             Impact.BREAKING,
             name,
-            "moved into or out of a repeat: one answer per person became one per entry, or back",
+            Phrase.of("repeat_moved"),
             old=_repeat_name(old_q, old.name),
             new=_repeat_name(new_q, new.name),
         )
     elif old_module != new_module:
-        yield Change(
+        yield _change(
             ChangeKind.QUESTION_MOVED,
             Impact.COSMETIC,
             name,
-            f"moved from module {old_module} to {new_module}",
+            Phrase.of("question_moved", old=old_module, new=new_module),
             old=old_module,
             new=new_module,
         )
@@ -206,24 +220,24 @@ def _question_changes(
     ):
         a, b = getattr(old, field), getattr(new, field)
         if _normal_expr(a) != _normal_expr(b):
-            what = "universe (relevance)" if field == "relevant" else field
-            yield Change(kind, impact, name, f"{what} changed", old=_short(a), new=_short(b))
+            phrase = Phrase.of(f"{field}_changed")
+            yield _change(kind, impact, name, phrase, old=_short(a), new=_short(b))
     if old.required != new.required:
-        yield Change(
+        yield _change(
             ChangeKind.REQUIRED_CHANGED,
             Impact.COMPATIBLE,
             name,
-            "required changed",
+            Phrase.of("required_changed"),
             old=str(old.required),
             new=str(new.required),
         )
     for flag in ("sensitive", "identifying"):
         if getattr(old, flag) != getattr(new, flag):
-            yield Change(
+            yield _change(
                 ChangeKind.FLAG_CHANGED,
                 Impact.COMPATIBLE,
                 name,
-                f"'{flag}' changed",
+                Phrase.of("flag_changed", flag=flag),
                 old=str(getattr(old, flag)),
                 new=str(getattr(new, flag)),
             )
@@ -236,20 +250,20 @@ def _question_changes(
 def _group_changes(old: Group, new: Group, languages: set[str]) -> Iterator[Change]:
     name = new.name
     if old.type != new.type or _normal_expr(old.repeat_count) != _normal_expr(new.repeat_count):
-        yield Change(
+        yield _change(
             ChangeKind.REPEAT_CHANGED,
             Impact.BREAKING,
             name,
-            "repeat structure changed (group/repeat or repeat count)",
+            Phrase.of("group_repeat_changed"),
             old=f"{old.type} {old.repeat_count or ''}".strip(),
             new=f"{new.type} {new.repeat_count or ''}".strip(),
         )
     if _normal_expr(old.relevant) != _normal_expr(new.relevant):
-        yield Change(
+        yield _change(
             ChangeKind.GROUP_UNIVERSE_CHANGED,
             Impact.BREAKING,
             name,
-            "universe (relevance) of the whole group changed",
+            Phrase.of("group_universe_changed"),
             old=_short(old.relevant),
             new=_short(new.relevant),
         )
@@ -273,15 +287,20 @@ def diff_questionnaires(old: Questionnaire, new: Questionnaire) -> VersionDiff:
     changes: list[Change] = []
     for lang in sorted(set(new.languages) - set(old.languages)):
         changes.append(
-            Change(ChangeKind.LANGUAGE_ADDED, Impact.COMPATIBLE, new.id, f"language '{lang}' added")
+            _change(
+                ChangeKind.LANGUAGE_ADDED,
+                Impact.COMPATIBLE,
+                new.id,
+                Phrase.of("language_added", lang=lang),
+            )
         )
     for lang in sorted(set(old.languages) - set(new.languages)):
         changes.append(
-            Change(
+            _change(
                 ChangeKind.LANGUAGE_REMOVED,
                 Impact.COMPATIBLE,
                 new.id,
-                f"language '{lang}' removed",
+                Phrase.of("language_removed", lang=lang),
             )
         )
     changes.extend(_text_changes(new.id, "title", old.title, new.title, languages, True))
@@ -291,17 +310,22 @@ def diff_questionnaires(old: Questionnaire, new: Questionnaire) -> VersionDiff:
             source = item.name if item.name in old_groups else item.renamed_from
             if source is None or source not in old_groups:
                 changes.append(
-                    Change(ChangeKind.GROUP_ADDED, Impact.COMPATIBLE, item.name, "group added")
+                    _change(
+                        ChangeKind.GROUP_ADDED,
+                        Impact.COMPATIBLE,
+                        item.name,
+                        Phrase.of("group_added"),
+                    )
                 )
                 continue
             matched_old.add(source)
             if source != item.name:
                 changes.append(
-                    Change(
+                    _change(
                         ChangeKind.GROUP_RENAMED,
                         Impact.COMPATIBLE,
                         item.name,
-                        f"renamed from '{source}'",
+                        Phrase.of("group_renamed", old=source),
                         old=source,
                         new=item.name,
                     )
@@ -312,11 +336,11 @@ def diff_questionnaires(old: Questionnaire, new: Questionnaire) -> VersionDiff:
             if replaced in old_questions:
                 matched_old.add(replaced)
                 changes.append(
-                    Change(
+                    _change(
                         ChangeKind.QUESTION_REPLACED,
                         Impact.BREAKING,
                         item.name,
-                        f"replaces '{replaced}', which is not comparable and is not carried over",
+                        Phrase.of("question_replaced", old=replaced),
                         old=replaced,
                         new=item.name,
                     )
@@ -328,22 +352,22 @@ def diff_questionnaires(old: Questionnaire, new: Questionnaire) -> VersionDiff:
         else:
             if not item.replaces:
                 changes.append(
-                    Change(
+                    _change(
                         ChangeKind.QUESTION_ADDED,
                         Impact.COMPATIBLE,
                         item.name,
-                        f"{item.type.value} question added",
+                        Phrase.of("question_added", type=item.type.value),
                     )
                 )
             continue
         matched_old.add(source)
         if source != item.name:
             changes.append(
-                Change(
+                _change(
                     ChangeKind.QUESTION_RENAMED,
                     Impact.COMPATIBLE,
                     item.name,
-                    f"renamed from '{source}' (declared with renamed_from)",
+                    Phrase.of("question_renamed", old=source),
                     old=source,
                     new=item.name,
                 )
@@ -362,18 +386,19 @@ def diff_questionnaires(old: Questionnaire, new: Questionnaire) -> VersionDiff:
     for name, question in old_questions.items():
         if name not in matched_old:
             changes.append(
-                Change(
+                _change(
                     ChangeKind.QUESTION_REMOVED,
                     Impact.BREAKING,
                     name,
-                    f"{question.type.value} question removed; if it was renamed, declare "
-                    f"renamed_from: {name} on the new question",
+                    Phrase.of("question_removed", type=question.type.value, name=name),
                 )
             )
     for name in old_groups:
         if name not in matched_old:
             changes.append(
-                Change(ChangeKind.GROUP_REMOVED, Impact.COMPATIBLE, name, "group removed")
+                _change(
+                    ChangeKind.GROUP_REMOVED, Impact.COMPATIBLE, name, Phrase.of("group_removed")
+                )
             )
     return VersionDiff(
         instrument=new.id,
