@@ -4,9 +4,9 @@ Every key is in every language. Texts with ``{...}`` fields are formatted by the
 the replicate sets combined (``ARC JKn 15, LUS JKn 8``), ``{n}`` and ``{areas}`` the number and
 codes of the countries a census note names. ``project`` and ``release`` name a round's source.
 ``reason_*`` are the comparability reasons found from a round's adaptation: ``{name}`` the core
-question, ``{detail}`` what changed (said in the page's language too), ``{declared}`` and ``{why}`` the country's own words,
-``{module}`` a group not fielded, ``{national}`` the national question of a crosswalk and
-``{questionnaire}`` the instrument fielded.
+question, ``{detail}`` what changed (said in the page's language too), ``{declared}`` and
+``{why}`` the country's own words, ``{module}`` a group not fielded, ``{national}`` the national
+question of a crosswalk and ``{questionnaire}`` the instrument fielded.
 """
 
 from __future__ import annotations
