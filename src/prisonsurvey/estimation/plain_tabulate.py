@@ -24,7 +24,6 @@ from prisonsurvey.design.spec import DesignSpec
 from prisonsurvey.design.survey_design import (
     Factorized,
     LonelyPsu,
-    LonelyPsuError,
     SurveyDesign,
     build_design,
 )
@@ -37,7 +36,7 @@ from prisonsurvey.estimation.table_format import TableFormat
 from prisonsurvey.estimation.tabulate import (
     TabulateRequest,
     Tabulation,
-    lonely_psu_error,
+    located_lonely_psu,
     output_format,
     request_issues,
     tabulate_file,
@@ -169,20 +168,20 @@ def tabulate_plain(
     else:
         cells, by_levels, n_cells = np.zeros(design.n, dtype=np.intp), [], 1
     try:
-        estimates, _ = estimate_columns(
-            design,
-            names,
-            values,
-            cells,
-            n_cells,
-            request.stat,
-            denominator,
-            request.ci,
-            request.level,
-            "domain" if request.df == "domain" else "design",
-        )
-    except LonelyPsuError as err:
-        raise lonely_psu_error(err, source) from err
+        # the located error is an InputError, not a ValueError: it leaves this ``try``
+        with located_lonely_psu(source):
+            estimates, _ = estimate_columns(
+                design,
+                names,
+                values,
+                cells,
+                n_cells,
+                request.stat,
+                denominator,
+                request.ci,
+                request.level,
+                "domain" if request.df == "domain" else "design",
+            )
     except ValueError:
         return None
     return plain_table(estimates, tuple(request.by), by_levels, request.rules)

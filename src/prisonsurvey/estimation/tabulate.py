@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -149,7 +150,7 @@ def tabulate(
         InputError: Unknown columns or options, or a lonely PSU under the ``fail`` policy.
     """
     check_request(data, request, source)
-    try:
+    with located_lonely_psu(source):
         if request.stat == "quantile":
             from prisonsurvey.estimation.quantiles import quantiles
 
@@ -168,8 +169,6 @@ def tabulate(
                 level=request.level,
                 df=_df_rule(request),
             )
-    except LonelyPsuError as err:
-        raise lonely_psu_error(err, source) from err
     return Tabulation(apply_rules(est.to_frame(), request.rules), est)
 
 
@@ -219,7 +218,7 @@ def tabulate_many(
             tuple(domains.maps[j] for j in picked),
             tuple(domains.sets[j] for j in picked),
         )
-        try:
+        with located_lonely_psu(source):
             found = estimate_sets(
                 design,
                 data,
@@ -229,8 +228,6 @@ def tabulate_many(
                 denominator=denominator,
                 domains=shared,
             )
-        except LonelyPsuError as err:
-            raise lonely_psu_error(err, source) from err
         for k, est in zip(members, found, strict=True):
             out[k] = Tabulation(apply_rules(est.to_frame(), requests[k].rules), est)
     return [out[k] for k in range(len(requests))]
@@ -238,6 +235,22 @@ def tabulate_many(
 
 def _df_rule(request: TabulateRequest) -> Literal["design", "domain"]:
     return "domain" if request.df == "domain" else "design"
+
+
+@contextmanager
+def located_lonely_psu(source: str = "") -> Iterator[None]:
+    """Raise a lonely PSU of the block (``fail`` policy) as its located error.
+
+    Args:
+        source: File name used in the issue location.
+
+    Raises:
+        InputError: ``EST004`` (:func:`lonely_psu_error`), chained to the ``LonelyPsuError``.
+    """
+    try:
+        yield
+    except LonelyPsuError as err:
+        raise lonely_psu_error(err, source) from err
 
 
 def lonely_psu_error(err: LonelyPsuError, source: str = "") -> InputError:
