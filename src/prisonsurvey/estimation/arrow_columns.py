@@ -208,10 +208,12 @@ def _read_csv(path: Path, wanted: list[str]) -> Any:
 def _sampled_types(sample: bytes, wanted: list[str], options: dict[str, Any]) -> dict[str, Any]:
     """Arrow types for ``wanted`` columns inferred from the file's first rows.
 
-    Only integer, float and text columns get a type: if every row of the file converts to
-    the type its first rows give, inference over the whole file gives that type too, so the
-    typed read equals the inferring one (a row that does not convert fails the typed read).
-    Text is read straight into dictionaries, which factorizing needs anyway.
+    Only integer, float and text columns get a type, and inference over the whole file would
+    give each the same: the first rows already rule out the types Arrow tries before it
+    (text: every other type), and a typed read fails on a later row that does not convert.
+    Text is read straight into dictionaries, which factorizing needs anyway; with every
+    column typed, Arrow also frees each parsed block at once instead of keeping them all in
+    case a later block changes an inferred type.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
