@@ -2,7 +2,9 @@
 
 This is the pandas-free reading of ``tabulate DATA``: only the named columns are converted
 (CSV through ``pyarrow.csv`` with ``include_columns``, Parquet by projection), string columns
-are dictionary-encoded in Arrow and numeric ones turned into integer codes with numpy. The
+are dictionary-encoded in Arrow and numeric ones turned into integer codes with numpy. A CSV
+file's columns are converted to the types its first rows give, text straight into
+dictionaries, and inferred over the whole file only when a later row does not fit. The
 values are the ones :func:`prisonsurvey.datafile.read_data_file` gives through pandas: the
 same missing-value spellings, an integer column with a missing value read as floats, and the
 same sorted levels as ``pandas.factorize(sort=True)``.
@@ -54,6 +56,8 @@ _PARQUET = (".parquet", ".pq")
 _NUMPY_TYPES = {f"int{b}" for b in (8, 16, 32, 64)} | {f"uint{b}" for b in (8, 16, 32, 64)}
 _NUMPY_TYPES |= {"float16", "float32", "float64", "str", "object"}
 _NUMPY_NAMES = {"halffloat": "float16", "float": "float32", "double": "float64"}
+_SAMPLE_BYTES = 1 << 20
+"""Bytes of a CSV file whose rows give the types of the columns read (Arrow's block size)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,6 +173,7 @@ def _read_parquet(path: Path, wanted: list[str]) -> Any:
 
 
 def _read_csv(path: Path, wanted: list[str]) -> Any:
+    import pyarrow as pa
     import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -178,15 +183,58 @@ def _read_csv(path: Path, wanted: list[str]) -> Any:
         return None
     if not set(wanted) <= set(header):
         return None
-    convert = pacsv.ConvertOptions(
-        include_columns=wanted,
-        null_values=list(PANDAS_NA_VALUES),
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-        true_values=["True", "TRUE", "true"],
-        false_values=["False", "FALSE", "false"],
-    )
-    return pacsv.read_csv(path, convert_options=convert)
+    options: dict[str, Any] = {
+        "include_columns": wanted,
+        "null_values": list(PANDAS_NA_VALUES),
+        "strings_can_be_null": True,
+        "quoted_strings_can_be_null": True,
+        "true_values": ["True", "TRUE", "true"],
+        "false_values": ["False", "FALSE", "false"],
+    }
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE_BYTES + 1)
+    if len(head) <= _SAMPLE_BYTES:  # the whole file: its read is the answer
+        return pacsv.read_csv(pa.py_buffer(head), convert_options=pacsv.ConvertOptions(**options))
+    types = _sampled_types(head[: head.rfind(b"\n") + 1], wanted, options)
+    if types:
+        try:
+            typed = pacsv.ConvertOptions(column_types=types, **options)
+            return pacsv.read_csv(path, convert_options=typed)
+        except pa.ArrowInvalid:
+            pass  # a later row does not fit its sampled type: infer over the whole file
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(**options))
+
+
+def _sampled_types(sample: bytes, wanted: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """Arrow types for ``wanted`` columns inferred from the file's first rows.
+
+    Only integer, float and text columns get a type, and inference over the whole file would
+    give each the same: the first rows already rule out the types Arrow tries before it
+    (text: every other type), and a typed read fails on a later row that does not convert.
+    Text is read straight into dictionaries, which factorizing needs anyway; with every
+    column typed, Arrow also frees each parsed block at once instead of keeping them all in
+    case a later block changes an inferred type.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.types as pat
+
+    try:
+        first = pacsv.read_csv(
+            pa.py_buffer(sample),
+            read_options=pacsv.ReadOptions(use_threads=False),
+            convert_options=pacsv.ConvertOptions(**options),
+        )
+    except pa.ArrowException:
+        return {}
+    types: dict[str, Any] = {}
+    for name in wanted:
+        arrow_type = first.schema.field(name).type
+        if pat.is_int64(arrow_type) or pat.is_float64(arrow_type):
+            types[name] = arrow_type
+        elif pat.is_string(arrow_type):
+            types[name] = pa.dictionary(pa.int32(), pa.string())
+    return types
 
 
 def _to_numpy(data: Any, fill: float, dtype: Any = None) -> npt.NDArray[Any]:

@@ -12,7 +12,6 @@ every error stay the same whichever way a request goes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from prisonsurvey.design.spec import DesignSpec
 from prisonsurvey.design.survey_design import (
     Factorized,
     LonelyPsu,
-    LonelyPsuError,
     SurveyDesign,
     build_design,
 )
@@ -35,12 +33,14 @@ from prisonsurvey.estimation.estimators import Stat, category_columns, estimate_
 from prisonsurvey.estimation.plain_table import PlainTable, plain_table
 from prisonsurvey.estimation.table_format import TableFormat
 from prisonsurvey.estimation.tabulate import (
+    FileRequest,
     TabulateRequest,
     Tabulation,
-    lonely_psu_error,
+    called_with_fields,
+    located_lonely_psu,
     output_format,
     request_issues,
-    tabulate_file,
+    tabulate_file_request,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -64,52 +64,35 @@ class PlainTabulation:
         return self.table.to_records()
 
 
-def tabulate_data_file(
-    data_path: Path,
-    spec: DesignSpec,
-    request: TabulateRequest,
-    output: Path | None = None,
-    fmt: str | None = None,
-    lang: str = "en",
-    instrument: Path | None = None,
-    indicator_ids: Sequence[str] = (),
-) -> Tabulation | PlainTabulation:
+def tabulate_data_file_request(job: FileRequest) -> Tabulation | PlainTabulation:
     """Tabulate a microdata file as :func:`tabulate_file` does, through Arrow when it can.
 
+    :func:`tabulate_data_file` takes the fields of ``job`` as its parameters, as
+    :func:`tabulate_file` does.
+
     Args:
-        data_path: CSV, Parquet, Stata or SPSS file.
-        spec: Design columns.
-        request: What to estimate.
-        output: File to write the tables to.
-        fmt: Output format (defaults to the output file's extension).
-        lang: Language of table headers (``en`` or ``es``).
-        instrument: Instrument folder whose indicator catalogue is estimated.
-        indicator_ids: Catalogue indicators to estimate (all when empty).
+        job: The file, design, request and output.
 
     Raises:
         InputError: As :func:`tabulate_file`.
     """
-    plain = instrument is None and _plain_request(spec, request)
-    if plain and output is not None:
+    plain = job.instrument is None and _plain_request(job.spec, job.request)
+    if plain and job.output is not None:
         try:
-            plain = output_format(output, fmt) == TableFormat.CSV.value
+            plain = output_format(job.output, job.fmt) == TableFormat.CSV.value
         except InputError:
             plain = False
-    table = tabulate_plain(data_path, spec, request) if plain else None
+    table = tabulate_plain(job.data_path, job.spec, job.request) if plain else None
     if table is None:
-        return tabulate_file(
-            data_path,
-            spec,
-            request,
-            output,
-            fmt,
-            lang,
-            instrument=instrument,
-            indicator_ids=indicator_ids,
-        )
-    if output is not None:
-        table.write_csv(output)
-    return PlainTabulation(table, output)
+        return tabulate_file_request(job)
+    if job.output is not None:
+        table.write_csv(job.output)
+    return PlainTabulation(table, job.output)
+
+
+tabulate_data_file = called_with_fields(FileRequest)(tabulate_data_file_request)
+"""``tabulate_data_file(data_path, spec, request, output=None, ...)``: the fields of
+:class:`~prisonsurvey.estimation.tabulate.FileRequest`, as :func:`tabulate_file` takes them."""
 
 
 def _plain_request(spec: DesignSpec, request: TabulateRequest) -> bool:
@@ -169,20 +152,20 @@ def tabulate_plain(
     else:
         cells, by_levels, n_cells = np.zeros(design.n, dtype=np.intp), [], 1
     try:
-        estimates, _ = estimate_columns(
-            design,
-            names,
-            values,
-            cells,
-            n_cells,
-            request.stat,
-            denominator,
-            request.ci,
-            request.level,
-            "domain" if request.df == "domain" else "design",
-        )
-    except LonelyPsuError as err:
-        raise lonely_psu_error(err, source) from err
+        # the located error is an InputError, not a ValueError: it leaves this ``try``
+        with located_lonely_psu(source):
+            estimates, _ = estimate_columns(
+                design,
+                names,
+                values,
+                cells,
+                n_cells,
+                request.stat,
+                denominator,
+                request.ci,
+                request.level,
+                "domain" if request.df == "domain" else "design",
+            )
     except ValueError:
         return None
     return plain_table(estimates, tuple(request.by), by_levels, request.rules)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import functools
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -26,6 +28,9 @@ BAD_REQUEST = "EST002"
 UNREADABLE = "EST003"
 LONELY_PSU = "EST004"
 STATS = ("mean", "total", "prop", "ratio", "quantile")
+_P = ParamSpec("_P")
+_A = TypeVar("_A")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def tabulate(
         InputError: Unknown columns or options, or a lonely PSU under the ``fail`` policy.
     """
     check_request(data, request, source)
-    try:
+    with located_lonely_psu(source):
         if request.stat == "quantile":
             from prisonsurvey.estimation.quantiles import quantiles
 
@@ -168,8 +173,6 @@ def tabulate(
                 level=request.level,
                 df=_df_rule(request),
             )
-    except LonelyPsuError as err:
-        raise lonely_psu_error(err, source) from err
     return Tabulation(apply_rules(est.to_frame(), request.rules), est)
 
 
@@ -219,7 +222,7 @@ def tabulate_many(
             tuple(domains.maps[j] for j in picked),
             tuple(domains.sets[j] for j in picked),
         )
-        try:
+        with located_lonely_psu(source):
             found = estimate_sets(
                 design,
                 data,
@@ -229,8 +232,6 @@ def tabulate_many(
                 denominator=denominator,
                 domains=shared,
             )
-        except LonelyPsuError as err:
-            raise lonely_psu_error(err, source) from err
         for k, est in zip(members, found, strict=True):
             out[k] = Tabulation(apply_rules(est.to_frame(), requests[k].rules), est)
     return [out[k] for k in range(len(requests))]
@@ -238,6 +239,22 @@ def tabulate_many(
 
 def _df_rule(request: TabulateRequest) -> Literal["design", "domain"]:
     return "domain" if request.df == "domain" else "design"
+
+
+@contextmanager
+def located_lonely_psu(source: str = "") -> Iterator[None]:
+    """Raise a lonely PSU of the block (``fail`` policy) as its located error.
+
+    Args:
+        source: File name used in the issue location.
+
+    Raises:
+        InputError: ``EST004`` (:func:`lonely_psu_error`), chained to the ``LonelyPsuError``.
+    """
+    try:
+        yield
+    except LonelyPsuError as err:
+        raise lonely_psu_error(err, source) from err
 
 
 def lonely_psu_error(err: LonelyPsuError, source: str = "") -> InputError:
@@ -342,21 +359,11 @@ def request_columns(path: Path, spec: DesignSpec, request: TabulateRequest) -> l
     return named + design_columns(spec, header)
 
 
-def tabulate_file(
-    data_path: Path,
-    spec: DesignSpec,
-    request: TabulateRequest,
-    output: Path | None = None,
-    fmt: str | None = None,
-    lang: str = "en",
-    title: str | None = None,
-    labels: Mapping[str, str] | None = None,
-    instrument: Path | None = None,
-    indicator_ids: Sequence[str] = (),
-) -> Tabulation:
-    """Read a microdata file, declare its design, tabulate and optionally write the tables.
+@dataclass(frozen=True)
+class FileRequest:
+    """A request on a microdata file, and where and how its tables go.
 
-    Args:
+    Attributes:
         data_path: CSV, Parquet, Stata or SPSS file.
         spec: Design columns.
         request: What to estimate.
@@ -368,37 +375,84 @@ def tabulate_file(
         instrument: Instrument folder whose ``indicators.yaml`` catalogue is estimated
             (``request.variables`` is then ignored).
         indicator_ids: Catalogue indicators to estimate (all when empty).
+    """
+
+    data_path: Path
+    spec: DesignSpec
+    request: TabulateRequest
+    output: Path | None = None
+    fmt: str | None = None
+    lang: str = "en"
+    title: str | None = None
+    labels: Mapping[str, str] | None = None
+    instrument: Path | None = None
+    indicator_ids: Sequence[str] = ()
+
+
+def called_with_fields(
+    make: Callable[_P, _A],
+) -> Callable[[Callable[[_A], _T]], Callable[_P, _T]]:
+    """Call a function of one ``make(...)`` object with ``make``'s own parameters.
+
+    ``called_with_fields(FileRequest)(run)(path, spec, request, output)`` is
+    ``run(FileRequest(path, spec, request, output))``: the parameter list is the dataclass's.
+    """
+
+    def decorate(run: Callable[[_A], _T]) -> Callable[_P, _T]:
+        @functools.wraps(run)
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+            return run(make(*args, **kwargs))
+
+        return call
+
+    return decorate
+
+
+def tabulate_file_request(job: FileRequest) -> Tabulation:
+    """Read a microdata file, declare its design, tabulate and optionally write the tables.
+
+    :func:`tabulate_file` takes the fields of ``job`` as its parameters.
+
+    Args:
+        job: The file, design, request and output.
 
     Raises:
         InputError: Unreadable data, a bad design or request, or an unknown output format.
     """
-    source = str(data_path)
+    request, source = job.request, str(job.data_path)
     # a catalogue may use any column; a plain request reads only the columns it names
     data = read_microdata(
-        data_path, None if instrument is not None else request_columns(data_path, spec, request)
+        job.data_path,
+        None if job.instrument is not None else request_columns(job.data_path, job.spec, request),
     )
-    design = design_from_frame(data, spec, source)
-    if instrument is not None:
+    design = design_from_frame(data, job.spec, source)
+    labels = job.labels
+    if job.instrument is not None:
         from prisonsurvey.estimation.catalogue import catalogue_labels, catalogue_table
         from prisonsurvey.questionnaire.indicators import INDICATORS_FILE, load_indicators
         from prisonsurvey.questionnaire.load import load_questionnaire_or_raise
 
-        questionnaire = load_questionnaire_or_raise(instrument)
-        catalogue = load_indicators(instrument / INDICATORS_FILE, questionnaire)
-        result = catalogue_table(design, data, catalogue, request, indicator_ids, source)
-        labels = {**catalogue_labels(catalogue, lang), **(labels or {})}
+        questionnaire = load_questionnaire_or_raise(job.instrument)
+        catalogue = load_indicators(job.instrument / INDICATORS_FILE, questionnaire)
+        result = catalogue_table(design, data, catalogue, request, job.indicator_ids, source)
+        labels = {**catalogue_labels(catalogue, job.lang), **(labels or {})}
     else:
         result = tabulate(design, data, request, source)
-    if output is None:
+    if job.output is None:
         return result
     from prisonsurvey.estimation.writers import TableMeta, write_tables
 
-    chosen = output_format(output, fmt)
+    chosen = output_format(job.output, job.fmt)
     meta = TableMeta(
-        title=title or f"{request.stat} by {', '.join(request.by) or 'total'}",
+        title=job.title or f"{request.stat} by {', '.join(request.by) or 'total'}",
         by=request.by,
         labels=dict(labels or {}),
-        lang=lang,
+        lang=job.lang,
     )
-    write_tables(result.table, output, chosen, meta)
-    return Tabulation(result.table, result.estimates, output)
+    write_tables(result.table, job.output, chosen, meta)
+    return Tabulation(result.table, result.estimates, job.output)
+
+
+tabulate_file = called_with_fields(FileRequest)(tabulate_file_request)
+"""``tabulate_file(data_path, spec, request, output=None, fmt=None, lang="en", ...)``: the
+fields of :class:`FileRequest`, tabulated by :func:`tabulate_file_request`."""
