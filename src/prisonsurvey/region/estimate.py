@@ -22,14 +22,14 @@ import pandas as pd
 
 from prisonsurvey.design.replicates import ReplicateWeights
 from prisonsurvey.design.spec import DesignSpec, design_from_frame
-from prisonsurvey.design.survey_design import LonelyPsuError, SurveyDesign
+from prisonsurvey.design.survey_design import SurveyDesign
 from prisonsurvey.distributions import norm_ppf
 from prisonsurvey.estimation.domains import nested_domains
 from prisonsurvey.estimation.estimators import DfRule, DomainSet, Stat, estimate_set_columns
 from prisonsurvey.estimation.intervals import CiMethod
 from prisonsurvey.estimation.nested import pair_index
 from prisonsurvey.estimation.rules import Rules, rule_marks
-from prisonsurvey.estimation.tabulate import lonely_psu_error
+from prisonsurvey.estimation.tabulate import located_lonely_psu
 from prisonsurvey.questionnaire.indicators import IndicatorCatalogue, IndicatorKind
 from prisonsurvey.region.comparability import Cell
 from prisonsurvey.region.model import Comparability
@@ -126,7 +126,7 @@ def _tables(
     area = {c: k for k, c in enumerate(countries)}
     found: list[list[Columns]] = [[] for _ in sets]
     for variables, stat, denominator in _statistics(catalogue, ids):
-        try:
+        with located_lonely_psu():
             estimates = estimate_set_columns(
                 design,
                 stacked,
@@ -137,8 +137,6 @@ def _tables(
                 domains=domains,
                 index=index,
             )
-        except LonelyPsuError as err:
-            raise lonely_psu_error(err) from err
         inds = np.array([code[v] for v in variables], dtype=np.intp)
         for k, (cols, dom) in enumerate(zip(estimates, domains.sets, strict=True)):
             found[k].append(_set_columns(cols, dom.table, inds, area))
