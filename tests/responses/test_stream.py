@@ -1,17 +1,26 @@
-"""Large exports are staged and imported in chunks of submissions: the store ends up the same."""
+"""Large exports are imported block by block: the store ends up the same as read whole."""
 
 from __future__ import annotations
 
 import io
+import json
+import signal
+import subprocess
+import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
 from prisonsurvey.project import Project, init_project
-from prisonsurvey.responses import Store, import_files, import_stream, importer
+from prisonsurvey.responses import Store, import_direct, import_files, importer
+from prisonsurvey.responses.rawstore import insert_raw, layout_name
 from prisonsurvey.responses.simulate import simulate_export
+from prisonsurvey.responses.sources import RawTable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +58,7 @@ def _contents(project: Project) -> dict[str, pd.DataFrame]:
     return out
 
 
-def test_staged_import_stores_what_the_whole_import_stores(
+def test_block_import_stores_what_the_whole_import_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     whole = _project(tmp_path / "whole")
@@ -62,10 +71,11 @@ def test_staged_import_stores_what_the_whole_import_stores(
 
     staged = _project(tmp_path / "staged")
     monkeypatch.setattr(importer, "STREAM_BYTES", 0)
-    monkeypatch.setattr(import_stream, "CHUNK_SUBMISSIONS", 7)
-    chunks: list[int] = []
-    got = import_files(staged, [export], lambda stage, done, total: chunks.append(total))
-    assert chunks and max(chunks) == 3  # 20 submissions, 7 by chunk
+    monkeypatch.setattr(import_direct, "BLOCK_BYTES", 4096)
+    steps: list[tuple[str, int, int]] = []
+    got = import_files(staged, [export], lambda *step: steps.append(step))
+    blocks = [s for s in steps if s[0] == "importing"]
+    assert len(steps) == len(blocks) > 5 and blocks[-1][1] == blocks[-1][2]
     keep = ("read", "new", "updated", "unchanged", "quarantined", "quarantine_rows")
     assert {k: getattr(got, k) for k in keep} == {k: getattr(expected, k) for k in keep}
     a, b = _contents(whole), _contents(staged)
@@ -75,3 +85,118 @@ def test_staged_import_stores_what_the_whole_import_stores(
     again = import_files(staged, [export])
     assert (again.new, again.updated, again.unchanged) == (0, 0, 19)
     assert len(_contents(staged)["raw"]) == len(b["raw"])
+
+
+def _edit_root(export: Path, edit: Callable[[pd.DataFrame], None]) -> None:
+    with zipfile.ZipFile(export) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    root = next(n for n in members if n.endswith("regional-inmate.csv"))
+    frame = pd.read_csv(io.BytesIO(members[root]), dtype=str, keep_default_na=False)
+    edit(frame)
+    members[root] = frame.to_csv(index=False).encode("utf-8")
+    with zipfile.ZipFile(export, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+@pytest.mark.parametrize("direct", [False, True])
+def test_raw_text_with_the_separator_comes_back_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    project = _project(tmp_path / "p")
+    export = Path(
+        simulate_export(project.root, n=6, fmt="central", out=tmp_path / "s.csv.zip")["path"]
+    )
+    comment = 'a\x1fb, "quoted"\x1f'
+    column = "m13_release-final_comments"
+
+    def edit(frame: pd.DataFrame) -> None:
+        frame.loc[1, column] = comment
+
+    _edit_root(export, edit)
+    if direct:
+        monkeypatch.setattr(importer, "STREAM_BYTES", 0)
+    assert import_files(project, [export]).new == 6
+    with Store.open(project, read_only=True) as store:
+        raw = store.raw_rows()
+    root = raw[raw["table_name"] == "root"].sort_values("row_number")
+    values = [json.loads(d)[column] for d in root["data"]]
+    assert values[1] == comment and values[0] != comment and len(values) == 6
+
+
+def test_stores_with_a_column_per_raw_value_are_read_and_extended(tmp_path: Path) -> None:
+    header = ["KEY", "name", "name"]
+    layout = layout_name(header)
+    with Store.open(tmp_path / "store.duckdb") as store:
+        con = store.con
+        con.execute(f"CREATE TABLE {layout} (row_hash UBIGINT, c0 VARCHAR, c1 VARCHAR, c2 VARCHAR)")
+        con.execute("INSERT INTO raw_layouts VALUES (?, ?)", [layout, json.dumps(header)])
+        con.execute(f"INSERT INTO {layout} VALUES (7, 'k1', 'Ana', 'x')")
+        con.execute(
+            "INSERT INTO raw_rows VALUES (1, 'old.csv', NULL, 2, 'root', 'k1', 7, ?)", [layout]
+        )
+        con.execute(
+            "INSERT INTO import_log (import_id, instrument_id) VALUES (1, 'regional-inmate')"
+        )
+        data = pd.DataFrame({0: ["k2"], 1: ["Bea"], 2: ["y\x1fz"]})
+        table = RawTable(None, "central", header, data, pd.Series(["new.csv"]), np.array([2]))
+        con.execute("BEGIN TRANSACTION")
+        insert_raw(con, table, pd.Series(["k2"]), 2)
+        con.execute(
+            "INSERT INTO import_log (import_id, instrument_id) VALUES (2, 'regional-inmate')"
+        )
+        con.execute("COMMIT")
+        raw = store.raw_rows()
+        columns = [r[0] for r in con.execute(f"DESCRIBE {layout}").fetchall()]
+    assert columns == ["row_hash", "c0", "c1", "c2"]
+    got = {k: json.loads(d) for k, d in zip(raw["record_key"], raw["data"], strict=True)}
+    assert got == {
+        "k1": {"KEY": "k1", "name": "Ana", "name~2": "x"},
+        "k2": {"KEY": "k2", "name": "Bea", "name~2": "y\x1fz"},
+    }
+
+
+def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p")
+    export = Path(
+        simulate_export(project.root, n=30, fmt="central", out=tmp_path / "s.csv.zip")["path"]
+    )
+    first = Path(
+        simulate_export(project.root, n=5, fmt="central", out=tmp_path / "f.csv.zip", seed=9)[
+            "path"
+        ]
+    )
+    import_files(project, [first])
+    before = _contents(project)
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from prisonsurvey.project import Project\n"
+        "from prisonsurvey.responses import import_direct, importer\n"
+        "importer.STREAM_BYTES = 0\n"
+        "import_direct.BLOCK_BYTES = 4096\n"
+        "add = import_direct._Writer.add\n"
+        "calls = []\n"
+        "def killing(self, table):\n"
+        "    add(self, table)\n"
+        "    calls.append(1)\n"
+        "    if len(calls) == 2:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "import_direct._Writer.add = killing\n"
+        "importer.import_files(Project.open(Path(sys.argv[1])), [Path(sys.argv[2])])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(project.root), str(export)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    with duckdb.connect(str(project.store_path), read_only=True) as con:
+        left = con.execute("SELECT count(*) FROM raw_rows WHERE import_id = 2").fetchall()
+    assert left[0][0] > 0  # the blocks written before the kill are in the file
+    after = _contents(project)
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+    with Store.open(project) as store:
+        assert len(store.import_log()) == 1
+    assert import_files(project, [export]).new == 30

@@ -21,6 +21,12 @@ from prisonsurvey.responses.import_type import repeat_depth
 from prisonsurvey.responses.sources import RawTable
 from prisonsurvey.responses.store import Store, table_name
 
+ORPHAN_REASON = (
+    "repeat row whose submission is in neither this import nor the store; "
+    "import the root table of the same export with it"
+)
+HELD_REASON = "held back: a repeat row of this submission is in quarantine"
+
 
 @dataclass
 class Batch:
@@ -76,7 +82,7 @@ def assemble_batch(
             key_text if t.repeat is None else key_text.str.replace(r"/.*$", "", regex=True)
         )
         frames.setdefault(t.repeat, []).append(f)
-        qparts.append(_quarantine_frame(typed[i]))
+        qparts.append(quarantine_frame(typed[i]))
     if None not in frames:
         raise InputError(
             Issue(
@@ -99,14 +105,13 @@ def assemble_batch(
         orphan = ~cf["_parent_key"].isin(known)
         if orphan.any():
             qparts.append(
-                _quarantine_rows(
+                quarantine_rows(
                     cf[orphan],
                     rep,
                     "PARENT_KEY",
                     cf.loc[orphan, "_parent_key"],
                     "IMP035",
-                    "repeat row whose submission is in neither this import nor the store; "
-                    "import the root table of the same export with it",
+                    ORPHAN_REASON,
                 )
             )
             cf = cf[~orphan]
@@ -119,13 +124,13 @@ def assemble_batch(
     if len(held_only):
         qparts = [
             qframe,
-            _quarantine_rows(
+            quarantine_rows(
                 held_only,
                 "root",
                 "",
                 "",
                 "IMP036",
-                "held back: a repeat row of this submission is in quarantine",
+                HELD_REASON,
             ),
         ]
         qframe = pd.concat(qparts, ignore_index=True)
@@ -139,7 +144,8 @@ def assemble_batch(
     return Batch(good.drop_duplicates(["_key", "_sub_hash"], keep="first"), good_children, qframe)
 
 
-def _row_hash(frame: pd.DataFrame) -> np.ndarray:
+def row_hash(frame: pd.DataFrame) -> np.ndarray:
+    """Hash of each typed row (without where it was read), as the store keeps it."""
     cols = [
         c
         for c in frame.columns
@@ -148,7 +154,8 @@ def _row_hash(frame: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(frame[cols], index=False).to_numpy()
 
 
-def _quarantine_frame(typed: TypedTable) -> pd.DataFrame:
+def quarantine_frame(typed: TypedTable) -> pd.DataFrame:
+    """The problems found while typing ``typed``, as quarantine rows."""
     p = typed.problems
     f = typed.frame
     pos = p["pos"].to_numpy(dtype=np.int64)
@@ -167,9 +174,10 @@ def _quarantine_frame(typed: TypedTable) -> pd.DataFrame:
     )
 
 
-def _quarantine_rows(
+def quarantine_rows(
     rows: pd.DataFrame, table: str, column: str, value: pd.Series | str, code: str, reason: str
 ) -> pd.DataFrame:
+    """Quarantine rows, one per row of ``rows`` (typed rows with ``_source_*`` and ``_key``)."""
     return pd.DataFrame(
         {
             "source_file": rows["_source_file"].to_numpy(),
@@ -199,14 +207,14 @@ def _stored_keys(store: Store, name: str, keys: pd.Series) -> set[str]:
 def _with_sub_hash(root: pd.DataFrame, children: dict[str, pd.DataFrame]) -> None:
     """Hash each submission: its root row plus all its repeat rows from the same file."""
     total = pd.Series(
-        _row_hash(root),
+        row_hash(root),
         index=pd.MultiIndex.from_arrays([root["_key"].astype(object), root["_origin"]]),
         dtype="uint64",
     )
     for c in children.values():
         c = c.drop_duplicates(["_key", "_origin"])
         if len(c):
-            h = pd.Series(_row_hash(c), dtype="uint64")
+            h = pd.Series(row_hash(c), dtype="uint64")
             part = h.groupby(
                 [c["_root_key"].astype(object).to_numpy(), c["_origin"].to_numpy()]
             ).sum()

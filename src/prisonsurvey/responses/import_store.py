@@ -62,11 +62,15 @@ def commit_batch(
         progress("writing", 1, 1)
 
 
+NEXT_IMPORT = "SELECT coalesce(max(import_id), 0) + 1 FROM import_log"
+"""The number of the next import."""
+
+
 def begin_import(store: Store) -> int:
     """Open the import's transaction and return its number."""
     store.con.execute("BEGIN TRANSACTION")
     try:
-        row = store.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchone()
+        row = store.con.execute(NEXT_IMPORT).fetchall()[0]
     except BaseException:
         store.con.execute("ROLLBACK")
         raise
@@ -169,17 +173,24 @@ def plan_batch(
         )
         c = c[keep].drop_duplicates(["_key", "_sub_hash"])
         children[rep] = _finish(c, win, "_root_key", import_id)
-    if len(qframe):
-        qframe = qframe.astype({"value": str, "column_name": str, "code": str})
-        qframe["import_id"] = import_id
-        qframe["q_hash"] = pd.util.hash_pandas_object(
-            qframe[
-                ["source_file", "row_number", "table_name", "column_name", "value", "code"]
-            ].astype(str),
-            index=False,
-        ).to_numpy()
+    qframe = finish_quarantine(qframe, import_id)
     result.quarantine_rows = len(qframe)
     return Planned(changed, _finish(versions, win, "_key", import_id), children, qframe)
+
+
+def finish_quarantine(qframe: pd.DataFrame, import_id: int) -> pd.DataFrame:
+    """Quarantine rows with their import and the hash that keeps each problem once."""
+    if not len(qframe):
+        return qframe
+    qframe = qframe.astype({"value": str, "column_name": str, "code": str})
+    qframe["import_id"] = import_id
+    qframe["q_hash"] = pd.util.hash_pandas_object(
+        qframe[["source_file", "row_number", "table_name", "column_name", "value", "code"]].astype(
+            str
+        ),
+        index=False,
+    ).to_numpy()
+    return qframe
 
 
 QUARANTINE_INSERT = (
@@ -217,9 +228,9 @@ def write_batch(
         con.unregister("chg_df")
     if progress:
         progress("writing", 0, 1)
-    _insert(store, q.id, None, planned.root)
+    insert_typed(store, q.id, None, planned.root)
     for rep, c in planned.children.items():
-        _insert(store, q.id, rep, c)
+        insert_typed(store, q.id, rep, c)
     for t, i in zip(tables, range(len(tables)), strict=True):
         insert_raw(con, t, typed[i].frame["_key"], import_id)
     if len(planned.quarantine):
@@ -270,7 +281,8 @@ def _finish(frame: pd.DataFrame, win: dict[str, Any], key: str, import_id: int) 
 _NULL_TYPES = ("NULL", '"NULL"')
 
 
-def _insert(store: Store, instrument_id: str, repeat: str | None, frame: pd.DataFrame) -> None:
+def insert_typed(store: Store, instrument_id: str, repeat: str | None, frame: pd.DataFrame) -> None:
+    """Append typed rows to the table of ``repeat`` (``None``: root), listing a new table."""
     name = table_name(instrument_id, repeat)
     if append_frame(store.con, name, frame):
         store.con.execute(
@@ -308,7 +320,7 @@ def copy_into(con: Any, source: str, name: str) -> bool:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
         "AND table_catalog = current_database()",
         [name],
-    ).fetchone()
+    ).fetchall()[0]
     if not found or not found[0]:
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM {source}")
         return True

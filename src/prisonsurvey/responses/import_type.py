@@ -18,7 +18,7 @@ from prisonsurvey.responses.harmonise import TypedTable, repeat_parents, type_ta
 from prisonsurvey.responses.import_read import ReadExports
 from prisonsurvey.responses.import_result import Progress
 from prisonsurvey.responses.sources import KOBO, RawTable
-from prisonsurvey.responses.versions import assign_versions
+from prisonsurvey.responses.versions import Versions, assign_versions
 from prisonsurvey.versions.harmonise import carry_forward
 
 
@@ -41,8 +41,33 @@ def type_exports(
             question; carries every such problem.
     """
     versions = project.questionnaire_versions()
-    origin_of = {id(t): o for t, o in zip(read.tables, read.origins, strict=True)}
     planned, errors = assign_versions(read.tables, read.origins, versions)
+    return type_planned(project, versions, planned, read, errors, progress)
+
+
+def type_planned(
+    project: Project,
+    versions: Versions,
+    planned: list[tuple[RawTable, int]],
+    read: ReadExports,
+    errors: list[Issue] | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[RawTable], dict[int, TypedTable]]:
+    """Type tables already paired with their version (see :func:`type_exports`).
+
+    Args:
+        project: The survey project.
+        versions: Its accepted questionnaire versions, oldest first.
+        planned: Each table (or part of one) with the index of its version.
+        read: What stage 1 read (for the tables' origins).
+        errors: Problems found so far; raised with any found here.
+        progress: Optional ``progress(stage, done, total)`` callback.
+
+    Returns:
+        As :func:`type_exports`.
+    """
+    errors = list(errors or [])
+    origin_of = {id(t): o for t, o in zip(read.tables, read.origins, strict=True)}
     tables = [t for t, _ in planned]
     origins = [origin_of.get(id(t), str(n)) for n, (t, _) in enumerate(planned)]
     maps = []

@@ -12,6 +12,9 @@ identified by its key (Central ``KEY``, KoBo ``meta/rootUuid``/``_uuid``, XML
 ``Edits``, or a later import with other content) becomes current and the older one stays as
 history.
 
+Large Central exports are read and written block by block, made current by one last
+transaction (:mod:`~prisonsurvey.responses.import_direct`); the store ends up the same.
+
 Codes (input refused, exit 2):
     IMP010  unknown column (see :mod:`prisonsurvey.responses.columns`)
     IMP011  a repeat table the questionnaire does not have
@@ -25,21 +28,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from prisonsurvey.errors import InputError, Severity
+from prisonsurvey.errors import Severity
 from prisonsurvey.project import Project
 from prisonsurvey.responses.harmonise import repeat_parents
 from prisonsurvey.responses.import_batch import assemble_batch
-from prisonsurvey.responses.import_read import check_tables, read_exports, repeat_names
+from prisonsurvey.responses.import_direct import DIRECT_BYTES, export_bytes, import_direct
+from prisonsurvey.responses.import_read import read_exports
 from prisonsurvey.responses.import_result import ImportResult, Progress
-from prisonsurvey.responses.import_spool import Spool, write_spool
-from prisonsurvey.responses.import_store import commit_batch, plan_batch
-from prisonsurvey.responses.import_stream import (
-    STORE_MEMORY_LIMIT,
-    STREAM_BYTES,
-    Staging,
-    export_bytes,
-    stage_exports,
-)
+from prisonsurvey.responses.import_store import commit_batch
 from prisonsurvey.responses.import_type import type_exports
 from prisonsurvey.responses.store import Store
 
@@ -47,6 +43,9 @@ __all__ = ["ImportResult", "Progress", "before_commit", "import_files"]
 
 before_commit: Callable[[], None] | None = None
 """Test hook: called inside the transaction just before ``COMMIT``."""
+
+STREAM_BYTES = DIRECT_BYTES
+"""Imports whose CSV text is at least this large are read block by block."""
 
 
 def import_files(
@@ -70,9 +69,9 @@ def import_files(
     started = datetime.now(UTC).replace(tzinfo=None)
     q = project.questionnaire
     if export_bytes(paths) >= STREAM_BYTES:
-        with stage_exports(paths, repeat_names(q)) as staging:
-            if staging is not None:
-                return _import_staged(project, paths, staging, started, progress)
+        direct = import_direct(project, paths, started, progress, before_commit)
+        if direct is not None:
+            return direct
     parents = repeat_parents(q)
     read = read_exports(project, paths, progress)
     tables, typed = type_exports(project, read, progress)
@@ -86,51 +85,4 @@ def import_files(
         commit_batch(
             store, q, tables, typed, batch, parents, result, started, progress, before_commit
         )
-    return result
-
-
-_COUNTS = ("read", "quarantined", "new", "updated", "unchanged", "quarantine_rows")
-
-
-def _import_staged(
-    project: Project,
-    paths: Sequence[Path],
-    staging: Staging,
-    started: datetime,
-    progress: Progress | None,
-) -> ImportResult:
-    """Import a staged export chunk by chunk of submissions, stored in one transaction."""
-    q = project.questionnaire
-    parents = repeat_parents(q)
-    first = staging.chunk(0)
-    errors, notes = check_tables(q, project, first.tables)
-    if errors:
-        raise InputError(errors)
-    result = ImportResult(
-        files=[str(p) for p in paths],
-        formats=sorted({t.format for t in first.tables}),
-        notes=[n for n in notes if n.severity is not Severity.ERROR],
-    )
-    with Store.open(project) as store:
-        store.con.execute(f"SET memory_limit = '{STORE_MEMORY_LIMIT}'")
-        row = store.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchone()
-        import_id = int(row[0]) if row else 1
-        # each chunk is planned against the store as it was before the import (a submission's
-        # rows are all in one chunk) and spooled; the store is written once, at the end
-        spool = Spool(staging)
-        for k in range(staging.chunks):
-            read = first if k == 0 else staging.chunk(k)
-            if progress:
-                progress("importing", k, staging.chunks)
-            tables, typed = type_exports(project, read)
-            part = ImportResult(files=result.files)
-            batch = assemble_batch(store, q, tables, typed, parents, part)
-            planned = plan_batch(store, q, batch, part, import_id)
-            spool.add(planned, read.tables, tables, typed)
-            for name in _COUNTS:
-                setattr(result, name, getattr(result, name) + getattr(part, name))
-            del read, tables, typed, batch, planned
-        write_spool(store, q, spool, parents, result, import_id, started, before_commit)
-    if progress:
-        progress("importing", staging.chunks, staging.chunks)
     return result

@@ -80,6 +80,9 @@ CREATE TABLE IF NOT EXISTS response_tables (
 """
 
 
+_LAST_IMPORT = "SELECT coalesce(max(import_id), 0) FROM import_log"
+
+
 def table_name(instrument_id: str, repeat: str | None = None) -> str:
     """Name of the typed table of an instrument (root) or one of its repeats."""
     base = "resp__" + re.sub(r"[^A-Za-z0-9_]", "_", instrument_id)
@@ -92,7 +95,9 @@ class Store:
     Use :meth:`open` and close it (or use ``with``). Only one process may write at a time.
     """
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path, read_only: bool = False, row_group_size: int | None = None
+    ) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise InputError(
@@ -105,7 +110,16 @@ class Store:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            if row_group_size and not read_only:
+                # rows written in groups this small reach the file as they are appended
+                self.con = duckdb.connect()
+                quoted = str(self.path).replace("'", "''")
+                self.con.execute(
+                    f"ATTACH '{quoted}' AS responses_store (ROW_GROUP_SIZE {int(row_group_size)})"
+                )
+                self.con.execute("USE responses_store")
+            else:
+                self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             raise InputError(
                 Issue(
@@ -117,12 +131,43 @@ class Store:
             ) from exc
         if not read_only:
             self.con.execute(_SCHEMA)
+            self.discard_pending()
+
+    def discard_pending(self) -> None:
+        """Remove what an import that never committed left (a large import writes as it goes).
+
+        Such rows carry the number after the last logged import and none of them is current.
+        """
+        con = self.con
+        last = int(con.execute(_LAST_IMPORT).fetchall()[0][0])
+        pending = con.execute("SELECT count(*) FROM raw_rows WHERE import_id > ?", [last])
+        if not pending.fetchall()[0][0]:
+            return
+        present = set(self.tables())
+        con.execute("BEGIN TRANSACTION")
+        for (name,) in con.execute("SELECT table_name FROM response_tables").fetchall():
+            if name in present:
+                con.execute(f"DELETE FROM {name} WHERE _import_id > ?", [last])
+        con.execute("DELETE FROM raw_rows WHERE import_id > ?", [last])
+        for (layout,) in con.execute("SELECT layout FROM raw_layouts").fetchall():
+            if layout in present:
+                con.execute(
+                    f"DELETE FROM {layout} WHERE row_hash NOT IN (SELECT row_hash FROM raw_rows)"
+                )
+        con.execute("DELETE FROM quarantine WHERE import_id > ?", [last])
+        con.execute("COMMIT")
 
     @classmethod
-    def open(cls, project: Project | Path, read_only: bool = False) -> Store:
-        """Open the store of ``project`` (a :class:`~prisonsurvey.project.Project` or a path)."""
+    def open(
+        cls, project: Project | Path, read_only: bool = False, row_group_size: int | None = None
+    ) -> Store:
+        """Open the store of ``project`` (a :class:`~prisonsurvey.project.Project` or a path).
+
+        ``row_group_size`` (rows, a multiple of 2048) makes a large import write its rows to
+        the file as it goes rather than hold them until ``COMMIT``.
+        """
         path = project if isinstance(project, Path) else project.store_path
-        return cls(path, read_only=read_only)
+        return cls(path, read_only=read_only, row_group_size=row_group_size)
 
     def close(self) -> None:
         """Close the connection."""
@@ -340,7 +385,10 @@ class Store:
         name = table_name(instrument_id, repeat)
         if not self.has_table(name):
             return pd.DataFrame()
-        return self._frame(f"SELECT * FROM {name} ORDER BY _import_id, _source_file, _source_row")
+        return self._frame(
+            f"SELECT * FROM {name} WHERE _import_id <= ({_LAST_IMPORT}) "
+            "ORDER BY _import_id, _source_file, _source_row"
+        )
 
     def raw_rows(self, source_file: str | None = None) -> pd.DataFrame:
         """Raw rows as read (``data`` is a JSON object of header -> original text).

@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from prisonsurvey.errors import Issue, Location
+from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.questionnaire.model import Questionnaire
 from prisonsurvey.responses.sources import RawTable
 
@@ -116,3 +116,46 @@ def assign_versions(
             for i in sorted(set(which.tolist())):
                 out.append((_subset(t, which == i), i))
     return out, issues
+
+
+def root_versions(table: RawTable, versions: Versions) -> pd.Series:
+    """The version index of each submission of a root table, by submission key."""
+    current = len(versions) - 1
+    index = {stamp: i for i, (stamps, _) in enumerate(versions) for stamp in stamps}
+    stamps = _stamps(table)
+    keys = _root_keys(table)
+    if keys is None:
+        return pd.Series(dtype=np.int64)
+    if stamps is None:
+        return pd.Series(current, index=keys.to_numpy(), dtype=np.int64)
+    which = stamps.map(index).fillna(current).astype(np.int64).to_numpy()
+    return pd.Series(which, index=keys.to_numpy())
+
+
+def child_versions(
+    table: RawTable, known: pd.Series, versions: Versions
+) -> list[tuple[RawTable, int]]:
+    """Split a repeat table by the version of its submissions, as :func:`assign_versions` does.
+
+    ``known`` is what :func:`root_versions` gave for the root rows read before it.
+
+    Raises:
+        InputError: The submissions mix versions and the rows cannot be matched (IMP022).
+    """
+    current = len(versions) - 1
+    seen = sorted(set(known.tolist())) if len(known) else [current]
+    if len(seen) <= 1:
+        return [(table, seen[0])]
+    roots = _child_roots(table)
+    if roots is None:
+        raise InputError(
+            Issue(
+                "IMP022",
+                "this export mixes questionnaire versions and its repeat rows cannot be "
+                "matched to their submission; export each version separately",
+                Location(str(table.files.iloc[0]) if len(table.files) else "", sheet=table.sheet),
+            )
+        )
+    lookup = known[~known.index.duplicated(keep="last")]
+    which = roots.map(lookup).fillna(current).astype(np.int64).to_numpy()
+    return [(_subset(table, which == i), i) for i in sorted(set(which.tolist()))]
