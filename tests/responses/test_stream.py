@@ -175,14 +175,14 @@ def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
         "from prisonsurvey.responses import import_direct, importer\n"
         "importer.STREAM_BYTES = 0\n"
         "import_direct.BLOCK_BYTES = 4096\n"
-        "add = import_direct._Writer.add\n"
+        "write = import_direct._Writer.write\n"
         "calls = []\n"
-        "def killing(self, table):\n"
-        "    add(self, table)\n"
+        "def killing(self, prepared):\n"
+        "    write(self, prepared)\n"
         "    calls.append(1)\n"
         "    if len(calls) == 2:\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        "import_direct._Writer.add = killing\n"
+        "import_direct._Writer.write = killing\n"
         "importer.import_files(Project.open(Path(sys.argv[1])), [Path(sys.argv[2])])\n"
     )
     proc = subprocess.run(

@@ -77,10 +77,7 @@ def assemble_batch(
     qparts: list[pd.DataFrame] = []
     for i, t in enumerate(tables):
         f = typed[i].frame
-        key_text = f["_key"].astype("str")
-        f["_root_key"] = (
-            key_text if t.repeat is None else key_text.str.replace(r"/.*$", "", regex=True)
-        )
+        add_root_key(f, t.repeat)
         frames.setdefault(t.repeat, []).append(f)
         qparts.append(quarantine_frame(typed[i]))
     if None not in frames:
@@ -142,6 +139,14 @@ def assemble_batch(
     _with_sub_hash(good, good_children)
     good["_seq"] = np.arange(len(good))
     return Batch(good.drop_duplicates(["_key", "_sub_hash"], keep="first"), good_children, qframe)
+
+
+def add_root_key(frame: pd.DataFrame, repeat: str | None) -> None:
+    """Give each typed row the key of its submission (``_root_key``)."""
+    key_text = frame["_key"].astype("str")
+    frame["_root_key"] = (
+        key_text if repeat is None else key_text.str.replace(r"/.*$", "", regex=True)
+    )
 
 
 def row_hash(frame: pd.DataFrame) -> np.ndarray:

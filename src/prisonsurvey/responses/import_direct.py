@@ -37,7 +37,7 @@ import pandas as pd
 
 from prisonsurvey.errors import InputError, Issue, Severity
 from prisonsurvey.project import Project
-from prisonsurvey.responses.import_batch import quarantine_frame, row_hash
+from prisonsurvey.responses.import_batch import add_root_key, quarantine_frame, row_hash
 from prisonsurvey.responses.import_read import (
     ReadExports,
     check_tables,
@@ -69,7 +69,7 @@ BLOCK_BYTES = 1 << 24
 ROW_GROUP_ROWS = 32_768
 """Rows per row group the import writes: full groups go to the file before ``COMMIT``."""
 
-STORE_MEMORY_LIMIT = "512MB"
+STORE_MEMORY_LIMIT = "384MB"
 """DuckDB's working memory for the store while a large import writes (it spills to disk)."""
 
 
@@ -169,14 +169,12 @@ def import_direct(
         import_id = int(con.execute(NEXT_IMPORT).fetchall()[0][0])
         writer = _Writer(project, store, import_id, result)
         try:
+            # each block commits on its own, none of its rows current: DuckDB holds what a
+            # transaction read from Python until it ends
             done = 0
             for s in sources:
                 for table, size in _blocks(s):
-                    # each block commits on its own, none of its rows current: DuckDB holds
-                    # what a transaction read from Python until it ends
-                    con.execute("BEGIN TRANSACTION")
                     writer.add(table)
-                    con.execute("COMMIT")
                     done += size
                     if progress:
                         progress("importing", done, total)
@@ -199,7 +197,7 @@ def import_direct(
 
 
 class _Writer:
-    """Types each block and stores its rows inside the open transaction."""
+    """Types each block and stores its rows (none of them current yet)."""
 
     def __init__(
         self, project: Project, store: Store, import_id: int, result: ImportResult
@@ -214,8 +212,8 @@ class _Writer:
         self.root_version: list[pd.Series] = []
         """Each submission's version (by key), when the project accepts several."""
 
-    def add(self, table: RawTable) -> None:
-        """Type one block of a table and store its typed rows and raw text."""
+    def prepare(self, table: RawTable) -> _Prepared:
+        """Type one block of a table: its typed rows and raw text, ready to store."""
         if len(self.versions) == 1:
             planned = [(table, 0)]
             errors: list[Issue] = []
@@ -228,53 +226,74 @@ class _Writer:
             errors = []
         read = ReadExports(tables=[table], origins=["0"])
         tables, typed = type_planned(self.project, self.versions, planned, read, errors)
+        out = _Prepared(table.header, table.repeat or "root")
         keys: list[np.ndarray] = []
         rows: list[np.ndarray] = []
         for i, t in enumerate(tables):
             frame = typed[i].frame
-            key_text = frame["_key"].astype("str")
-            frame["_root_key"] = (
-                key_text if t.repeat is None else key_text.str.replace(r"/.*$", "", regex=True)
-            )
+            add_root_key(frame, t.repeat)
             if t.repeat is None:
                 self.result.read += len(frame)
             problems = quarantine_frame(typed[i])
             if len(problems):
                 self.problems.append(problems)
-            out = frame.drop(columns=["_origin"])
-            out["_sub_hash"] = row_hash(frame)
-            out["_current"] = False
-            out["_import_id"] = self.import_id
-            insert_typed(self.store, self.project.questionnaire.id, t.repeat, out)
+            rows_out = frame.drop(columns=["_origin"])
+            rows_out["_sub_hash"] = row_hash(frame)
+            rows_out["_current"] = False
+            rows_out["_import_id"] = self.import_id
+            out.typed.append((t.repeat, rows_out))
             keys.append(frame["_key"].astype(object).to_numpy())
             rows.append(np.asarray(t.rows, dtype=np.int64))
-        self._raw(table, np.concatenate(keys), np.concatenate(rows))
+        out.text, out.meta = _raw_tables(table, np.concatenate(keys), np.concatenate(rows))
+        return out
 
-    def _raw(self, table: RawTable, keys: np.ndarray, rows: np.ndarray) -> None:
-        import pyarrow as pa  # type: ignore[import-untyped]
-
+    def write(self, prepared: _Prepared) -> None:
+        """Store one prepared block in a transaction of its own."""
         con = self.store.con
-        text = pa.Table.from_pandas(table.data, preserve_index=False)
-        text = text.rename_columns([f"c{i}" for i in range(len(table.header))])
-        text = text.append_column("_pos", pa.array(np.asarray(table.rows, dtype=np.int64)))
-        meta = pa.table(
-            {
-                "_pos": pa.array(rows),
-                "source_file": pa.array([str(table.files.iloc[0])] * len(rows)),
-                "sheet": pa.nulls(len(rows), pa.string()),
-                "row_number": pa.array(rows),
-                "record_key": pa.array(keys, type=pa.string(), from_pandas=True),
-            }
-        )
-        con.register("raw_in", text)
-        con.register("raw_meta", meta)
+        con.execute("BEGIN TRANSACTION")
+        for repeat, frame in prepared.typed:
+            insert_typed(self.store, self.project.questionnaire.id, repeat, frame)
+        con.register("raw_in", prepared.text)
+        con.register("raw_meta", prepared.meta)
         try:
-            store_raw(
-                con, "raw_in", "raw_meta", table.header, table.repeat or "root", self.import_id
-            )
+            store_raw(con, "raw_in", "raw_meta", prepared.header, prepared.name, self.import_id)
         finally:
             con.unregister("raw_in")
             con.unregister("raw_meta")
+        con.execute("COMMIT")
+
+    def add(self, table: RawTable) -> None:
+        """Type and store one block."""
+        self.write(self.prepare(table))
+
+
+@dataclass
+class _Prepared:
+    """One typed block: its typed rows by repeat, raw text and where each raw row came from."""
+
+    header: list[str]
+    name: str
+    typed: list[tuple[str | None, pd.DataFrame]] = field(default_factory=list)
+    text: Any = None
+    meta: Any = None
+
+
+def _raw_tables(table: RawTable, keys: np.ndarray, rows: np.ndarray) -> tuple[Any, Any]:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    text = pa.Table.from_pandas(table.data, preserve_index=False)
+    text = text.rename_columns([f"c{i}" for i in range(len(table.header))])
+    text = text.append_column("_pos", pa.array(np.asarray(table.rows, dtype=np.int64)))
+    meta = pa.table(
+        {
+            "_pos": pa.array(rows),
+            "source_file": pa.array([str(table.files.iloc[0])] * len(rows)),
+            "sheet": pa.nulls(len(rows), pa.string()),
+            "row_number": pa.array(rows),
+            "record_key": pa.array(keys, type=pa.string(), from_pandas=True),
+        }
+    )
+    return text, meta
 
 
 def _sources(paths: Sequence[Path], repeats: Sequence[str]) -> list[_Source]:
