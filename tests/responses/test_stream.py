@@ -33,17 +33,25 @@ def _project(root: Path) -> Project:
     )
 
 
-def _spoil_age(export: Path) -> None:
-    """Write a word where the third respondent's age should be (a quarantined value)."""
+def _edit_root(export: Path, edit: Callable[[pd.DataFrame], None]) -> None:
     with zipfile.ZipFile(export) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     root = next(n for n in members if n.endswith("regional-inmate.csv"))
     frame = pd.read_csv(io.BytesIO(members[root]), dtype=str, keep_default_na=False)
-    frame.loc[2, "m1_demographics-age"] = "forty"
+    edit(frame)
     members[root] = frame.to_csv(index=False).encode("utf-8")
     with zipfile.ZipFile(export, "w") as zf:
         for name, data in members.items():
             zf.writestr(name, data)
+
+
+def _spoil_age(export: Path) -> None:
+    """Write a word where the third respondent's age should be (a quarantined value)."""
+
+    def edit(frame: pd.DataFrame) -> None:
+        frame.loc[2, "m1_demographics-age"] = "forty"
+
+    _edit_root(export, edit)
 
 
 def _contents(project: Project) -> dict[str, pd.DataFrame]:
@@ -85,18 +93,6 @@ def test_block_import_stores_what_the_whole_import_stores(
     again = import_files(staged, [export])
     assert (again.new, again.updated, again.unchanged) == (0, 0, 19)
     assert len(_contents(staged)["raw"]) == len(b["raw"])
-
-
-def _edit_root(export: Path, edit: Callable[[pd.DataFrame], None]) -> None:
-    with zipfile.ZipFile(export) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    root = next(n for n in members if n.endswith("regional-inmate.csv"))
-    frame = pd.read_csv(io.BytesIO(members[root]), dtype=str, keep_default_na=False)
-    edit(frame)
-    members[root] = frame.to_csv(index=False).encode("utf-8")
-    with zipfile.ZipFile(export, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
 
 
 @pytest.mark.parametrize("direct", [False, True])

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from prisonsurvey.questionnaire.model import Question, QuestionType
-from prisonsurvey.responses.harmonise import _Problems, questions_of, type_question
+from prisonsurvey.responses import harmonise
+from prisonsurvey.responses.harmonise import TypingCache, _Problems, questions_of, type_question
 
 from .harness import harness_questionnaire
 
@@ -57,11 +58,51 @@ def _questions() -> list[Question]:
     return [q for q in root if q.type in MESSY] + extra
 
 
-def _type(question: Question, values: pd.Series) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+def _type(
+    question: Question, values: pd.Series, cache: TypingCache | None = None
+) -> tuple[dict[str, pd.Series], pd.DataFrame]:
     problems = _Problems()
     out: dict[str, pd.Series] = {}
-    type_question(Q, question, values, "en", question.name, problems, out)
+    type_question(Q, question, values, "en", question.name, problems, out, cache)
     return out, problems.frame()
+
+
+@pytest.mark.parametrize("question", _questions(), ids=lambda q: q.name)
+def test_answers_typed_in_an_earlier_block_are_reused_exactly(question: Question) -> None:
+    texts = [t for t in MESSY[question.type] if t is not None]
+    cache: TypingCache = {}
+    blocks = [
+        pd.Series(texts[:3] * 2, dtype="str"),  # some answers first
+        pd.Series(list(reversed(texts)) + texts[:2], dtype="str"),  # old and new answers
+        pd.Series(texts[2:4], dtype="str"),  # nothing new
+    ]
+    for values in blocks:
+        got, got_problems = _type(question, values, cache)
+        expected, expected_problems = _type(question, values)
+        assert got.keys() == expected.keys()
+        for name, column in expected.items():
+            pd.testing.assert_series_equal(got[name], column, check_names=False)
+        order = ["pos", "code"]
+        pd.testing.assert_frame_equal(
+            got_problems.sort_values(order).reset_index(drop=True),
+            expected_problems.sort_values(order).reset_index(drop=True),
+        )
+    kept = next(iter(cache.values()))
+    assert kept is not None and sorted(kept.position) == sorted(set(texts))
+
+
+def test_a_column_of_too_many_answers_stops_keeping_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    comments = next(q for q in _questions() if q.type is QuestionType.TEXT)
+    monkeypatch.setattr(harmonise, "POOL_CACHE_LIMIT", 3)
+    cache: TypingCache = {}
+    _type(comments, pd.Series(["a", "b"], dtype="str"), cache)
+    assert next(iter(cache.values())) is not None
+    got, _ = _type(comments, pd.Series(["c", "d", "a"], dtype="str"), cache)
+    assert list(cache.values()) == [None] and got[comments.name].tolist() == ["c", "d", "a"]
+    got, _ = _type(comments, pd.Series(["e", " a "], dtype="str"), cache)
+    assert got[comments.name].tolist() == ["e", "a"]
 
 
 @pytest.mark.parametrize("question", _questions(), ids=lambda q: q.name)

@@ -121,11 +121,14 @@ class _Problems:
     def spread(self, distinct: _Problems, rows: np.ndarray) -> None:
         """Add the problems found on distinct values to every row of that value."""
         for part in distinct.parts:
-            hit = np.zeros(int(rows.max()) + 1 if len(rows) else 0, dtype=bool)
+            size = max(int(rows.max()) if len(rows) else -1, int(part["pos"].max())) + 1
+            hit = np.zeros(size, dtype=bool)
             hit[part["pos"].to_numpy()] = True
             value = np.empty(len(hit), dtype=object)
             value[part["pos"].to_numpy()] = part["value"].to_numpy()
             pos = np.flatnonzero(hit[rows])
+            if not len(pos):
+                continue
             self.parts.append(
                 pd.DataFrame(
                     {
@@ -239,6 +242,31 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return rows, pool
 
 
+POOL_CACHE_LIMIT = 20_000
+"""Distinct answers a column may gather across blocks before it stops reusing them."""
+
+
+@dataclass
+class _Pool:
+    """Every distinct answer of one column seen so far, typed."""
+
+    position: dict[str, int]
+    typed: dict[str, pd.Series]
+    found: _Problems
+
+    def extend(self, texts: pd.Series, typed: dict[str, pd.Series], found: _Problems) -> None:
+        offset = len(self.position)
+        self.position.update((t, offset + i) for i, t in enumerate(texts))
+        for name, column in typed.items():
+            self.typed[name] = pd.concat([self.typed[name], column], ignore_index=True)
+        for part in found.parts:
+            self.found.parts.append(part.assign(pos=part["pos"] + offset))
+
+
+TypingCache = dict[tuple[int, str, str | None, str], _Pool | None]
+"""Each column's typed answers so far (``None``: too many to keep); see :func:`type_question`."""
+
+
 def type_question(
     q: Questionnaire,
     question: Question,
@@ -247,19 +275,49 @@ def type_question(
     header: str,
     problems: _Problems,
     out: dict[str, pd.Series],
+    cache: TypingCache | None = None,
 ) -> None:
     """Type one question column into ``out`` (several columns for select_multiple).
 
     Answers repeat (codes, numbers, dates), so each distinct text is typed once and the rows
     take the result of their text; typing is value by value, so this equals typing every row.
+    With ``cache``, answers typed in earlier blocks of the same table are not typed again;
+    a column with more than :data:`POOL_CACHE_LIMIT` distinct answers (free text) stops
+    keeping them.
     """
     rows, pool = _distinct(values)
-    found = _Problems()
-    typed: dict[str, pd.Series] = {}
-    _type_values(q, question, pool, language, header, found, typed)
+    key = (id(q), question.name, language, header)
+    if cache is None or cache.get(key, False) is None or pool.isna().any():
+        typed, found = _type_pool(q, question, pool, language, header)
+    else:
+        kept = cache.get(key)
+        texts = pool.to_numpy(dtype=object)
+        if kept is None:
+            typed, found = _type_pool(q, question, pool, language, header)
+            kept = _Pool({}, {n: c.iloc[:0] for n, c in typed.items()}, _Problems())
+            kept.extend(pool, typed, found)
+        else:
+            where = np.fromiter((kept.position.get(t, -1) for t in texts), np.intp, len(texts))
+            new = where < 0
+            if new.any():
+                fresh = pool[new].reset_index(drop=True)
+                where[new] = np.arange(len(kept.position), len(kept.position) + len(fresh))
+                kept.extend(fresh, *_type_pool(q, question, fresh, language, header))
+            rows = where[rows]
+        cache[key] = kept if len(kept.position) <= POOL_CACHE_LIMIT else None
+        typed, found = kept.typed, kept.found
     for name, column in typed.items():
         out[name] = column.take(rows).reset_index(drop=True)
     problems.spread(found, rows)
+
+
+def _type_pool(
+    q: Questionnaire, question: Question, pool: pd.Series, language: str | None, header: str
+) -> tuple[dict[str, pd.Series], _Problems]:
+    found = _Problems()
+    typed: dict[str, pd.Series] = {}
+    _type_values(q, question, pool, language, header, found, typed)
+    return typed, found
 
 
 def _type_values(
@@ -353,8 +411,14 @@ def _text(values: pd.Series | None, n: int) -> pd.Series:
     return s.mask(s == "")
 
 
-def type_table(q: Questionnaire, table: RawTable, cmap: ColumnMap) -> TypedTable:
-    """Type every column of ``table`` (keys are finished later by the importer)."""
+def type_table(
+    q: Questionnaire, table: RawTable, cmap: ColumnMap, cache: TypingCache | None = None
+) -> TypedTable:
+    """Type every column of ``table`` (keys are finished later by the importer).
+
+    ``cache`` carries typed answers from one block of a table to the next
+    (see :func:`type_question`).
+    """
     problems = _Problems()
     n = len(table.data)
     out: dict[str, pd.Series] = {}
@@ -421,7 +485,7 @@ def type_table(q: Questionnaire, table: RawTable, cmap: ColumnMap) -> TypedTable
             values = table.data[pos]
             header = table.header[pos]
         type_question(
-            q, question, values.reset_index(drop=True), cmap.language, header, problems, out
+            q, question, values.reset_index(drop=True), cmap.language, header, problems, out, cache
         )
     # KoBo repeat sheets get their keys from _parent_index later (orphans: IMP035)
     key_missing = out["_key"].isna() & (table.format != KOBO or table.repeat is None)

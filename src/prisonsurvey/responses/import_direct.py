@@ -37,6 +37,7 @@ import pandas as pd
 
 from prisonsurvey.errors import InputError, Issue, Severity
 from prisonsurvey.project import Project
+from prisonsurvey.responses.harmonise import TypingCache
 from prisonsurvey.responses.import_batch import add_root_key, quarantine_frame, row_hash
 from prisonsurvey.responses.import_read import (
     ReadExports,
@@ -66,7 +67,7 @@ DIRECT_BYTES = 64 * 2**20
 BLOCK_BYTES = 1 << 24
 """CSV text parsed, typed and stored at a time."""
 
-ROW_GROUP_ROWS = 32_768
+ROW_GROUP_ROWS = 8192
 """Rows per row group the import writes: full groups go to the file before ``COMMIT``."""
 
 STORE_MEMORY_LIMIT = "384MB"
@@ -83,6 +84,8 @@ class _Source:
 
     where: str
     opener: Callable[[], IO[bytes]]
+    size: int
+    """Bytes of CSV text (uncompressed)."""
     header: list[str] = field(default_factory=list)
     sep: str = ","
     repeat: str | None = None
@@ -162,7 +165,7 @@ def import_direct(
         formats=[CENTRAL],
         notes=[n for n in notes if n.severity is not Severity.ERROR],
     )
-    total = sum(_size(s) for s in sources)
+    total = sum(s.size for s in sources)
     with Store.open(project, row_group_size=ROW_GROUP_ROWS) as store:
         con = store.con
         con.execute(f"SET memory_limit = '{STORE_MEMORY_LIMIT}'")
@@ -209,6 +212,8 @@ class _Writer:
         self.versions = project.questionnaire_versions()
         self.problems: list[pd.DataFrame] = []
         """Every value that could not be typed (quarantine rows)."""
+        self.cache: TypingCache = {}
+        """Typed answers of earlier blocks, reused when a block's column has the same ones."""
         self.root_version: list[pd.Series] = []
         """Each submission's version (by key), when the project accepts several."""
 
@@ -225,7 +230,9 @@ class _Writer:
             planned = child_versions(table, known, self.versions)
             errors = []
         read = ReadExports(tables=[table], origins=["0"])
-        tables, typed = type_planned(self.project, self.versions, planned, read, errors)
+        tables, typed = type_planned(
+            self.project, self.versions, planned, read, errors, cache=self.cache
+        )
         out = _Prepared(table.header, table.repeat or "root")
         keys: list[np.ndarray] = []
         rows: list[np.ndarray] = []
@@ -307,15 +314,23 @@ def _sources(paths: Sequence[Path], repeats: Sequence[str]) -> list[_Source]:
                 raise _NotDirectError
             try:
                 with zipfile.ZipFile(p) as zf:
-                    names = sorted(m for m in zf.namelist() if m.lower().endswith(".csv"))
+                    members = sorted(
+                        (i.filename, i.file_size)
+                        for i in zf.infolist()
+                        if i.filename.lower().endswith(".csv")
+                    )
             except (zipfile.BadZipFile, OSError) as exc:
                 raise _NotDirectError from exc
-            for name in names:
+            for name, size in members:
                 if not name.endswith(" - audit.csv"):
-                    sources.append(_Source(f"{p}!{name}", _member(p, name)))
+                    sources.append(_Source(f"{p}!{name}", _member(p, name), size))
         else:
             folders.add(p.parent)
-            sources.append(_Source(str(p), _file(p)))
+            try:
+                size = p.stat().st_size
+            except OSError as exc:
+                raise _NotDirectError from exc
+            sources.append(_Source(str(p), _file(p), size))
     if len(folders) > 1:
         raise _NotDirectError
     for s in sources:
@@ -338,14 +353,6 @@ def _member(path: Path, name: str) -> Callable[[], IO[bytes]]:
 
 def _file(path: Path) -> Callable[[], IO[bytes]]:
     return lambda: path.open("rb")
-
-
-def _size(s: _Source) -> int:
-    path, _, member = s.where.partition("!")
-    if member:
-        with zipfile.ZipFile(path) as zf:
-            return zf.getinfo(member).file_size
-    return Path(path).stat().st_size
 
 
 def _head(stream: IO[bytes]) -> bytes:

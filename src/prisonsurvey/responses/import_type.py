@@ -14,7 +14,7 @@ import pandas as pd
 from prisonsurvey.errors import InputError, Issue, Location
 from prisonsurvey.project import Project
 from prisonsurvey.responses.columns import map_columns
-from prisonsurvey.responses.harmonise import TypedTable, repeat_parents, type_table
+from prisonsurvey.responses.harmonise import TypedTable, TypingCache, repeat_parents, type_table
 from prisonsurvey.responses.import_read import ReadExports
 from prisonsurvey.responses.import_result import Progress
 from prisonsurvey.responses.sources import KOBO, RawTable
@@ -52,6 +52,7 @@ def type_planned(
     read: ReadExports,
     errors: list[Issue] | None = None,
     progress: Progress | None = None,
+    cache: TypingCache | None = None,
 ) -> tuple[list[RawTable], dict[int, TypedTable]]:
     """Type tables already paired with their version (see :func:`type_exports`).
 
@@ -62,6 +63,8 @@ def type_planned(
         read: What stage 1 read (for the tables' origins).
         errors: Problems found so far; raised with any found here.
         progress: Optional ``progress(stage, done, total)`` callback.
+        cache: Typed answers kept from earlier blocks of the same tables, when they are
+            typed block by block.
 
     Returns:
         As :func:`type_exports`.
@@ -84,7 +87,7 @@ def type_planned(
     for i, ((t, v), cmap) in enumerate(zip(planned, maps, strict=True)):
         if progress:
             progress("typing", i, len(tables))
-        typed[i] = type_table(versions[v][1], t, cmap)
+        typed[i] = type_table(versions[v][1], t, cmap, cache)
         if v != len(versions) - 1:
             typed[i].frame = carry_forward(typed[i].frame, chains[v], t.repeat)
         typed[i].frame["_origin"] = origins[i]
