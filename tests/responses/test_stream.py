@@ -196,3 +196,43 @@ def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
     with Store.open(project) as store:
         assert len(store.import_log()) == 1
     assert import_files(project, [export]).new == 30
+
+
+@pytest.mark.parametrize("failing", ["write", "prepare"])
+def test_block_import_failing_part_way_leaves_the_store_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """A block that fails to be written (worker thread) or typed (while the block before is
+    being written) ends the import with its error and writes nothing."""
+    project = _project(tmp_path / "p")
+    export = Path(
+        simulate_export(project.root, n=30, fmt="central", out=tmp_path / "s.csv.zip")["path"]
+    )
+    first = Path(
+        simulate_export(project.root, n=5, fmt="central", out=tmp_path / "f.csv.zip", seed=9)[
+            "path"
+        ]
+    )
+    import_files(project, [first])
+    before = _contents(project)
+    monkeypatch.setattr(importer, "STREAM_BYTES", 0)
+    monkeypatch.setattr(import_direct, "BLOCK_BYTES", 4096)
+    original = getattr(import_direct._Writer, failing)
+    calls: list[int] = []
+
+    def fail_third(self: object, arg: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return original(self, arg)
+
+    monkeypatch.setattr(import_direct._Writer, failing, fail_third)
+    with pytest.raises(OSError, match="disk full"):
+        import_files(project, [export])
+    after = _contents(project)
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+    monkeypatch.setattr(import_direct._Writer, failing, original)
+    assert import_files(project, [export]).new == 30
+    with Store.open(project) as store:
+        assert len(store.import_log()) == 2

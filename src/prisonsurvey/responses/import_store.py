@@ -303,11 +303,22 @@ def append_frame(con: Any, name: str, frame: pd.DataFrame) -> bool:
     empty_text = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
     if empty_text:
         frame = frame.astype({c: "string" for c in empty_text})
-    con.register("ins_df", frame)
+    # DuckDB reads Arrow without Python's lock, so a block can be written while another is typed
+    con.register("ins_df", _arrow(frame))
     try:
         return copy_into(con, "ins_df", name)
     finally:
         con.unregister("ins_df")
+
+
+def _arrow(frame: pd.DataFrame) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, f in enumerate(table.schema):
+        if pa.types.is_dictionary(f.type):
+            table = table.set_column(i, f.name, table.column(i).cast(f.type.value_type))
+    return table
 
 
 def copy_into(con: Any, source: str, name: str) -> bool:
