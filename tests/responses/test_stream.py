@@ -152,7 +152,8 @@ def test_stores_with_a_column_per_raw_value_are_read_and_extended(tmp_path: Path
     }
 
 
-def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
+def _imported_once(tmp_path: Path) -> tuple[Project, Path, dict[str, pd.DataFrame]]:
+    """A project holding one import, a 30-respondent export to import next, what it holds."""
     project = _project(tmp_path / "p")
     export = Path(
         simulate_export(project.root, n=30, fmt="central", out=tmp_path / "s.csv.zip")["path"]
@@ -163,7 +164,11 @@ def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
         ]
     )
     import_files(project, [first])
-    before = _contents(project)
+    return project, export, _contents(project)
+
+
+def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
+    project, export, before = _imported_once(tmp_path)
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
@@ -204,17 +209,7 @@ def test_block_import_failing_part_way_leaves_the_store_as_before(
 ) -> None:
     """A block that fails to be written (worker thread) or typed (while the block before is
     being written) ends the import with its error and writes nothing."""
-    project = _project(tmp_path / "p")
-    export = Path(
-        simulate_export(project.root, n=30, fmt="central", out=tmp_path / "s.csv.zip")["path"]
-    )
-    first = Path(
-        simulate_export(project.root, n=5, fmt="central", out=tmp_path / "f.csv.zip", seed=9)[
-            "path"
-        ]
-    )
-    import_files(project, [first])
-    before = _contents(project)
+    project, export, before = _imported_once(tmp_path)
     monkeypatch.setattr(importer, "STREAM_BYTES", 0)
     monkeypatch.setattr(import_direct, "BLOCK_BYTES", 4096)
     original = getattr(import_direct._Writer, failing)
