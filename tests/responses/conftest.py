@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,3 +27,25 @@ def make_project(root: Path, form_versions: tuple[str, ...] = (FORM_VERSION,)) -
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path / "proj")
+
+
+def import_killed(project_root: Path, export: Path, hook: str) -> None:
+    """Import ``export`` in a child process that runs ``hook`` first; it must die by SIGKILL.
+
+    ``hook`` is Python lines run after ``os``, ``signal``, ``importer`` and ``import_direct``
+    are imported; it sets up the kill (e.g. replaces a step with one that kills the process).
+    """
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from prisonsurvey.project import Project\n"
+        "from prisonsurvey.responses import import_direct, importer\n"
+        f"{hook}"
+        "importer.import_files(Project.open(Path(sys.argv[1])), [Path(sys.argv[2])])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(project_root), str(export)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr

@@ -3,8 +3,6 @@ states, and every kind of bad input."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import zipfile
@@ -22,7 +20,7 @@ from prisonsurvey.responses.simulate import simulate
 from prisonsurvey.responses.store import Store
 from prisonsurvey.responses.writers import write_export
 
-from .conftest import make_project
+from .conftest import import_killed, make_project
 from .harness import FIXTURES, FORM_VERSION, harness_questionnaire
 
 ZIP = FIXTURES / "central" / "prison_harness.csv.zip"
@@ -89,21 +87,9 @@ def test_killed_process_leaves_the_store_as_before(project: Project, tmp_path: P
     big = write_export(sim, "central", tmp_path / "big.csv.zip", "prison_harness", FORM_VERSION)
     import_files(project, [ZIP])
     before = _snapshot(project)
-    script = (
-        "import os, signal, sys\n"
-        "from pathlib import Path\n"
-        "from prisonsurvey.project import Project\n"
-        "from prisonsurvey.responses import importer\n"
-        "importer.before_commit = lambda: os.kill(os.getpid(), signal.SIGKILL)\n"
-        "importer.import_files(Project.open(Path(sys.argv[1])), [Path(sys.argv[2])])\n"
+    import_killed(
+        project.root, big, "importer.before_commit = lambda: os.kill(os.getpid(), signal.SIGKILL)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script, str(project.root), str(big)],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-    )
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert _snapshot(project) == before
     result = import_files(project, [big])
     assert result.new == 400

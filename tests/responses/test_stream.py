@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import signal
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +18,8 @@ from prisonsurvey.responses import Store, import_direct, import_files, importer
 from prisonsurvey.responses.rawstore import insert_raw, layout_name
 from prisonsurvey.responses.simulate import simulate_export
 from prisonsurvey.responses.sources import RawTable
+
+from .conftest import import_killed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,11 +168,7 @@ def _imported_once(tmp_path: Path) -> tuple[Project, Path, dict[str, pd.DataFram
 
 def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
     project, export, before = _imported_once(tmp_path)
-    script = (
-        "import os, signal, sys\n"
-        "from pathlib import Path\n"
-        "from prisonsurvey.project import Project\n"
-        "from prisonsurvey.responses import import_direct, importer\n"
+    hook = (
         "importer.STREAM_BYTES = 0\n"
         "import_direct.BLOCK_BYTES = 4096\n"
         "write = import_direct._Writer.write\n"
@@ -184,14 +179,8 @@ def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
         "    if len(calls) == 2:\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
         "import_direct._Writer.write = killing\n"
-        "importer.import_files(Project.open(Path(sys.argv[1])), [Path(sys.argv[2])])\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script, str(project.root), str(export)],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    import_killed(project.root, export, hook)
     with duckdb.connect(str(project.store_path), read_only=True) as con:
         left = con.execute("SELECT count(*) FROM raw_rows WHERE import_id = 2").fetchall()
     assert left[0][0] > 0  # the blocks written before the kill are in the file

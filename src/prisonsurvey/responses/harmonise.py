@@ -20,7 +20,8 @@ Quarantine codes:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -250,17 +251,33 @@ POOL_CACHE_LIMIT = 20_000
 class _Pool:
     """Every distinct answer of one column seen so far, typed."""
 
-    position: dict[str, int]
-    typed: dict[str, pd.Series]
-    found: _Problems
+    position: dict[str, int] = field(default_factory=dict)
+    typed: dict[str, pd.Series] = field(default_factory=dict)
+    found: _Problems = field(default_factory=lambda: _Problems())
 
-    def extend(self, texts: pd.Series, typed: dict[str, pd.Series], found: _Problems) -> None:
-        offset = len(self.position)
-        self.position.update((t, offset + i) for i, t in enumerate(texts))
-        for name, column in typed.items():
-            self.typed[name] = pd.concat([self.typed[name], column], ignore_index=True)
-        for part in found.parts:
-            self.found.parts.append(part.assign(pos=part["pos"] + offset))
+    def positions(
+        self,
+        pool: pd.Series,
+        type_new: Callable[[pd.Series], tuple[dict[str, pd.Series], _Problems]],
+    ) -> np.ndarray:
+        """Where each answer of ``pool`` is kept, typing (with ``type_new``) those not kept yet."""
+        texts = pool.to_numpy(dtype=object)
+        where = np.fromiter((self.position.get(t, -1) for t in texts), np.intp, len(texts))
+        new = where < 0
+        if new.any():
+            fresh = pool[new].reset_index(drop=True)
+            offset = len(self.position)
+            where[new] = np.arange(offset, offset + len(fresh))
+            self.position.update((t, offset + i) for i, t in enumerate(fresh))
+            typed, found = type_new(fresh)
+            for name, column in typed.items():
+                kept = self.typed.get(name)
+                self.typed[name] = (
+                    column if kept is None else pd.concat([kept, column], ignore_index=True)
+                )
+            for part in found.parts:
+                self.found.parts.append(part.assign(pos=part["pos"] + offset))
+        return where
 
 
 TypingCache = dict[tuple[int, str, str | None, str], _Pool | None]
@@ -287,24 +304,14 @@ def type_question(
     """
     rows, pool = _distinct(values)
     key = (id(q), question.name, language, header)
-    if cache is None or cache.get(key, False) is None or pool.isna().any():
+    kept = cache.setdefault(key, _Pool()) if cache is not None else None
+    if cache is None or kept is None or pool.isna().any():
         typed, found = _type_pool(q, question, pool, language, header)
     else:
-        kept = cache.get(key)
-        texts = pool.to_numpy(dtype=object)
-        if kept is None:
-            typed, found = _type_pool(q, question, pool, language, header)
-            kept = _Pool({}, {n: c.iloc[:0] for n, c in typed.items()}, _Problems())
-            kept.extend(pool, typed, found)
-        else:
-            where = np.fromiter((kept.position.get(t, -1) for t in texts), np.intp, len(texts))
-            new = where < 0
-            if new.any():
-                fresh = pool[new].reset_index(drop=True)
-                where[new] = np.arange(len(kept.position), len(kept.position) + len(fresh))
-                kept.extend(fresh, *_type_pool(q, question, fresh, language, header))
-            rows = where[rows]
-        cache[key] = kept if len(kept.position) <= POOL_CACHE_LIMIT else None
+        where = kept.positions(pool, lambda new: _type_pool(q, question, new, language, header))
+        rows = where[rows]
+        if len(kept.position) > POOL_CACHE_LIMIT:
+            cache[key] = None
         typed, found = kept.typed, kept.found
     for name, column in typed.items():
         out[name] = column.take(rows).reset_index(drop=True)
