@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from prisonsurvey.project import Project, init_project
-from prisonsurvey.responses import Store, import_direct, import_files, importer
+from prisonsurvey.responses import Store, import_direct, import_files
 from prisonsurvey.responses.rawstore import insert_raw, layout_name
 from prisonsurvey.responses.simulate import simulate_export
 from prisonsurvey.responses.sources import RawTable
@@ -77,7 +77,7 @@ def test_block_import_stores_what_the_whole_import_stores(
     assert expected.quarantined == 1
 
     staged = _project(tmp_path / "staged")
-    monkeypatch.setattr(importer, "STREAM_BYTES", 0)
+    monkeypatch.setattr(import_direct, "DIRECT_BYTES", 0)
     monkeypatch.setattr(import_direct, "BLOCK_BYTES", 4096)
     steps: list[tuple[str, int, int]] = []
     got = import_files(staged, [export], lambda *step: steps.append(step))
@@ -110,7 +110,7 @@ def test_raw_text_with_the_separator_comes_back_exactly(
 
     _edit_root(export, edit)
     if direct:
-        monkeypatch.setattr(importer, "STREAM_BYTES", 0)
+        monkeypatch.setattr(import_direct, "DIRECT_BYTES", 0)
     assert import_files(project, [export]).new == 6
     with Store.open(project, read_only=True) as store:
         raw = store.raw_rows()
@@ -169,7 +169,7 @@ def _imported_once(tmp_path: Path) -> tuple[Project, Path, dict[str, pd.DataFram
 def test_killed_block_import_leaves_the_store_as_before(tmp_path: Path) -> None:
     project, export, before = _imported_once(tmp_path)
     hook = (
-        "importer.STREAM_BYTES = 0\n"
+        "import_direct.DIRECT_BYTES = 0\n"
         "import_direct.BLOCK_BYTES = 4096\n"
         "write = import_direct._Writer.write\n"
         "calls = []\n"
@@ -199,7 +199,7 @@ def test_block_import_failing_part_way_leaves_the_store_as_before(
     """A block that fails to be written (worker thread) or typed (while the block before is
     being written) ends the import with its error and writes nothing."""
     project, export, before = _imported_once(tmp_path)
-    monkeypatch.setattr(importer, "STREAM_BYTES", 0)
+    monkeypatch.setattr(import_direct, "DIRECT_BYTES", 0)
     monkeypatch.setattr(import_direct, "BLOCK_BYTES", 4096)
     original = getattr(import_direct._Writer, failing)
     calls: list[int] = []

@@ -30,9 +30,9 @@ from pathlib import Path
 
 from prisonsurvey.errors import Severity
 from prisonsurvey.project import Project
+from prisonsurvey.responses import import_direct as direct
 from prisonsurvey.responses.harmonise import repeat_parents
 from prisonsurvey.responses.import_batch import assemble_batch
-from prisonsurvey.responses.import_direct import DIRECT_BYTES, export_bytes, import_direct
 from prisonsurvey.responses.import_read import read_exports
 from prisonsurvey.responses.import_result import ImportResult, Progress
 from prisonsurvey.responses.import_store import commit_batch
@@ -43,9 +43,6 @@ __all__ = ["ImportResult", "Progress", "before_commit", "import_files"]
 
 before_commit: Callable[[], None] | None = None
 """Test hook: called inside the transaction just before ``COMMIT``."""
-
-STREAM_BYTES = DIRECT_BYTES
-"""Imports whose CSV text is at least this large are read block by block."""
 
 
 def import_files(
@@ -68,10 +65,11 @@ def import_files(
     """
     started = datetime.now(UTC).replace(tzinfo=None)
     q = project.questionnaire
-    if export_bytes(paths) >= STREAM_BYTES:
-        direct = import_direct(project, paths, started, progress, before_commit)
-        if direct is not None:
-            return direct
+    # read through the module so that the threshold can be lowered in one place
+    if direct.export_bytes(paths) >= direct.DIRECT_BYTES:
+        streamed = direct.import_direct(project, paths, started, progress, before_commit)
+        if streamed is not None:
+            return streamed
     parents = repeat_parents(q)
     read = read_exports(project, paths, progress)
     tables, typed = type_exports(project, read, progress)
